@@ -1,0 +1,1 @@
+"""The open JSON API (django-ninja), OpenAPI docs at /api/docs."""

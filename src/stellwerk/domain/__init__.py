@@ -1,0 +1,1 @@
+"""Plain dataclasses and value objects: no I/O, no Django."""

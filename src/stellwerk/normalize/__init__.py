@@ -1,0 +1,1 @@
+"""Pure functions that turn source fields into clean, comparable posting fields."""

@@ -1,0 +1,1 @@
+"""Postings, employers, places, occupations and the raw source records behind them."""

@@ -1,0 +1,1 @@
+"""Loaders over the packaged reference data: gazetteer and occupation taxonomy."""

@@ -1,0 +1,1 @@
+"""Full-text and radius search: the backend protocol, German analysis, and the tantivy backend."""

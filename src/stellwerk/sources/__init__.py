@@ -1,0 +1,1 @@
+"""Connectors and file readers, one module per upstream; they yield domain records."""
