@@ -19,13 +19,12 @@ os.environ["STELLWERK_DATA_DIR"] = tempfile.mkdtemp(prefix="stellwerk-bench-")
 os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stellwerk.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from stellwerk.postings.importing import import_records  # noqa: E402
+from stellwerk.postings.importing import demo_path, import_records  # noqa: E402
 from stellwerk.postings.indexing import process_outbox, reindex, search_backend  # noqa: E402
-from stellwerk.postings.management.commands.import import demo_path  # type: ignore[import-not-found]  # noqa: E402
 from stellwerk.postings.search import JobSearch, search_jobs  # noqa: E402
 from stellwerk.postings.setup import prepare_database  # noqa: E402
 from stellwerk.reference.gazetteer import default_gazetteer  # noqa: E402
@@ -33,17 +32,24 @@ from stellwerk.reference.taxonomy import default_taxonomy  # noqa: E402
 from stellwerk.search.interfaces import Sort  # noqa: E402
 from stellwerk.sources.ba_jobsuche import read_file  # noqa: E402
 
-WORDS = ["", "Informatiker", "Pflege", "Verkäufer", "Lager", "Mechatroniker", "Koch", "Erzieher", "Helfer",
-         "Fachkraft Lagerlogistik", "Elektroniker", "Medizinische Fachangestellte", "Berufskraftfahrer",
-         "Industriemechaniker", "Reinigung", "Gabelstapler", "Buchhalter", "Vertrieb", "Teilzeit", "Ingenieur"]
-PLACES = ["", "Bamberg", "Nürnberg", "96047", "Erlangen", "Bayreuth", "Coburg", "Würzburg", "Forchheim", "Schweinfurt"]
+WORDS = [
+    "", "Informatiker", "Pflege", "Verkäufer", "Lager", "Mechatroniker", "Koch", "Erzieher", "Helfer",
+    "Fachkraft Lagerlogistik", "Elektroniker", "Medizinische Fachangestellte", "Berufskraftfahrer",
+    "Industriemechaniker", "Reinigung", "Gabelstapler", "Buchhalter", "Vertrieb", "Teilzeit", "Ingenieur",
+]  # fmt: skip
+PLACES = [
+    "", "Bamberg", "Nürnberg", "96047", "Erlangen", "Bayreuth", "Coburg", "Würzburg", "Forchheim",
+    "Schweinfurt",
+]  # fmt: skip
 RADII = [10, 25, 50, 100]
 
 
 def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
+
     def at(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
     return f"p50 {at(0.50):6.2f} ms   p95 {at(0.95):6.2f} ms   p99 {at(0.99):6.2f} ms   (n={len(samples)})"
 
 
@@ -72,10 +78,13 @@ def main() -> None:
     summary = import_records(items, gazetteer, taxonomy)
     first = time.perf_counter() - started
     indexing = timed(process_outbox)
-    print(f"import, first run:  {summary.new} new in {first:.2f} s = {summary.new / first:,.0f} records/s "
-          f"(+ index via outbox {indexing:.2f} s)")
+    print(
+        f"import, first run:  {summary.new} new in {first:.2f} s = {summary.new / first:,.0f} records/s "
+        f"(+ index via outbox {indexing:.2f} s)"
+    )
     rerun = timed(lambda: import_records(items, gazetteer, taxonomy))
-    print(f"import, rerun:      {len(items)} unchanged in {rerun:.2f} s = {len(items) / rerun:,.0f} records/s")
+    rate = len(items) / rerun
+    print(f"import, rerun:      {len(items)} unchanged in {rerun:.2f} s = {rate:,.0f} records/s")
     print(f"reindex:            {timed(reindex):.2f} s for {search_backend().count()} postings")
 
     searches = queries()
@@ -112,7 +121,8 @@ def main() -> None:
         response.read()
         page_samples.append(time.perf_counter() - started)
     print(f"search page (HTML):  {percentiles(page_samples)}")
-    print(f"median result count: {statistics.median(search_jobs(s, gazetteer, backend).count for s in searches):.0f}")
+    median_count = statistics.median(search_jobs(s, gazetteer, backend).count for s in searches)
+    print(f"median result count: {median_count:.0f}")
     server.close()
 
 

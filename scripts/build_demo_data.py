@@ -2,7 +2,7 @@
 
 Only factual fields are kept (reference number, title, occupation, employer, place, dates); the file has the
 shape of a BA Jobsuche API response, so `stellwerk import --demo` reads it like any other import.
-Run: python scripts/build_demo_data.py [--shared ../shared/data] [--out src/stellwerk/data/demo/ba_demo.json.gz]
+Run: python scripts/build_demo_data.py [--shared ../shared/data] [--out PATH]
 """
 
 from __future__ import annotations
@@ -16,8 +16,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FILE = "postings/ba_jobsuche_search_bamberg_2025.csv"
-TOP_LEVEL = ("refnr", "titel", "beruf", "arbeitgeber", "aktuelleVeroeffentlichungsdatum", "modifikationsTimestamp",
-             "eintrittsdatum")
+TOP_LEVEL = (
+    "refnr",
+    "titel",
+    "beruf",
+    "arbeitgeber",
+    "aktuelleVeroeffentlichungsdatum",
+    "modifikationsTimestamp",
+    "eintrittsdatum",
+)
 PLACE = ("ort", "plz", "ortsteil", "region", "land")
 
 

@@ -21,7 +21,7 @@ def search_index(settings: object, tmp_path: Path) -> Iterator[Path]:
     """Point the search index at an empty directory of this test."""
     path = tmp_path / "index"
     settings.SEARCH_INDEX_DIR = path  # type: ignore[attr-defined]
-    yield path
+    return path
 
 
 @pytest.fixture

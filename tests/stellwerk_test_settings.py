@@ -1,4 +1,4 @@
-"""Settings for the test suite: a throw-away data directory, SQLite or PostgreSQL by STELLWERK_TEST_BACKEND."""
+"""Test settings: a throw-away data directory; SQLite, or PostgreSQL when STELLWERK_TEST_BACKEND=postgres."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import tempfile
 os.environ["STELLWERK_DATA_DIR"] = tempfile.mkdtemp(prefix="stellwerk-test-")
 os.environ.pop("DATABASE_URL", None)
 
-import dj_database_url  # noqa: E402
+import dj_database_url
 
-from stellwerk.settings import *  # noqa: E402,F403
-from stellwerk.settings import DATABASES  # noqa: E402
+from stellwerk.settings import *  # noqa: F403
+from stellwerk.settings import DATABASES
 
 if os.environ.get("STELLWERK_TEST_BACKEND") == "postgres":
     url = os.environ.get("STELLWERK_TEST_DATABASE_URL")

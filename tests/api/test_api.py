@@ -19,7 +19,9 @@ def test_search_returns_the_documented_shape(client: Client, sample_postings: No
     assert response.status_code == 200
     body = response.json()
     assert set(body) >= {"count", "page", "size", "results"}
-    assert body["count"] >= 1 and body["page"] == 1 and body["size"] == 20
+    assert body["count"] >= 1
+    assert body["page"] == 1
+    assert body["size"] == 20
     first = body["results"][0]
     assert set(first) >= {"id", "title", "employer", "place", "distance_km", "occupation", "published", "url"}
     assert isinstance(first["id"], str)
@@ -59,7 +61,9 @@ def test_paging(client: Client, sample_postings: None) -> None:
         {"sort": "entfernung"},
     ],
 )
-def test_bad_parameters_get_422_with_a_reason(client: Client, sample_postings: None, params: dict[str, Any]) -> None:
+def test_bad_parameters_get_422_with_a_reason(
+    client: Client, sample_postings: None, params: dict[str, Any]
+) -> None:
     response = get(client, "/api/v1/jobs", **params)
     assert response.status_code == 422
     assert response.json()["detail"]
@@ -78,7 +82,8 @@ def test_one_posting_with_its_sources(client: Client, sample_postings: None) -> 
     response = client.get(f"/api/v1/jobs/{listed['id']}")
     assert response.status_code == 200
     body = response.json()
-    assert body["id"] == listed["id"] and body["title"] == listed["title"]
+    assert body["id"] == listed["id"]
+    assert body["title"] == listed["title"]
     assert body["sources"][0]["source"] == "ba"
     assert body["sources"][0]["url"].startswith("https://www.arbeitsagentur.de/jobsuche/jobdetail/")
     assert client.get("/api/v1/jobs/999999999").status_code == 404

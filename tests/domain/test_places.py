@@ -15,7 +15,9 @@ def test_distance_bamberg_nuernberg_is_about_fifty_km() -> None:
 
 
 @given(st.floats(47, 55), st.floats(6, 15), st.floats(0.1, 300), st.floats(0, 6.283))
-def test_the_box_contains_every_point_of_the_circle(lat: float, lon: float, radius: float, angle: float) -> None:
+def test_the_box_contains_every_point_of_the_circle(
+    lat: float, lon: float, radius: float, angle: float
+) -> None:
     import math
 
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
@@ -23,7 +25,9 @@ def test_the_box_contains_every_point_of_the_circle(lat: float, lon: float, radi
     d = radius / 6371.0088
     phi1, lmb1 = math.radians(lat), math.radians(lon)
     phi2 = math.asin(math.sin(phi1) * math.cos(d) + math.cos(phi1) * math.sin(d) * math.cos(angle))
-    lmb2 = lmb1 + math.atan2(math.sin(angle) * math.sin(d) * math.cos(phi1), math.cos(d) - math.sin(phi1) * math.sin(phi2))
+    lmb2 = lmb1 + math.atan2(
+        math.sin(angle) * math.sin(d) * math.cos(phi1), math.cos(d) - math.sin(phi1) * math.sin(phi2)
+    )
     p_lat, p_lon = math.degrees(phi2), math.degrees(lmb2)
     assert haversine_km(lat, lon, p_lat, p_lon) == pytest.approx(radius, rel=1e-6)
     assert min_lat - 1e-9 <= p_lat <= max_lat + 1e-9

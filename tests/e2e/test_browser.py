@@ -31,7 +31,8 @@ def test_search_radius_and_open_a_posting(page: Any, live_server: Any, sample_po
     narrow = result_count(page)
     assert narrow < wide
     distances = [float(t.split()[0].replace(",", ".")) for t in page.locator(".distance").all_inner_texts()]
-    assert distances and all(d <= 10 for d in distances)
+    assert distances
+    assert all(d <= 10 for d in distances)
 
     first = page.locator("ol.results li h3 a").first
     title = first.inner_text()
@@ -48,10 +49,13 @@ def test_sorting_by_distance_in_the_browser(page: Any, live_server: Any, sample_
     page.get_by_role("button", name="Sortieren").click()
     page.wait_for_url(re.compile(r"sort=entfernung"))
     distances = [float(t.split()[0].replace(",", ".")) for t in page.locator(".distance").all_inner_texts()]
-    assert distances == sorted(distances) and len(distances) >= 5
+    assert distances == sorted(distances)
+    assert len(distances) >= 5
 
 
-def test_unknown_place_shows_suggestions_on_a_phone(browser: Any, live_server: Any, sample_postings: None) -> None:
+def test_unknown_place_shows_suggestions_on_a_phone(
+    browser: Any, live_server: Any, sample_postings: None
+) -> None:
     context = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(live_server.url + "/jobs?wo=Bambreg")

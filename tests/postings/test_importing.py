@@ -25,7 +25,9 @@ def run_import(path: Path, **kwargs: object):  # type: ignore[no-untyped-def]
     return import_records(read_file(path), default_gazetteer(), default_taxonomy(), **kwargs)  # type: ignore[arg-type]
 
 
-def test_sample_is_imported_with_places_occupations_and_employers(reference_data: None, search_index: Path) -> None:
+def test_sample_is_imported_with_places_occupations_and_employers(
+    reference_data: None, search_index: Path
+) -> None:
     summary = run_import(FIXTURES / "ba_search_sample.json")
     assert (summary.new, summary.updated, summary.unchanged, len(summary.rejected)) == (47, 0, 0, 0)
     assert Posting.objects.count() == 47
@@ -34,7 +36,8 @@ def test_sample_is_imported_with_places_occupations_and_employers(reference_data
     assert geocoded >= 45, geocoded
     assert classified >= 44, classified
     posting = Posting.objects.exclude(title_raw="").filter(title_raw__contains="(m/w/d)").first()
-    assert posting is not None and "(m/w/d)" not in posting.title
+    assert posting is not None
+    assert "(m/w/d)" not in posting.title
     bamberg = Posting.objects.filter(place__slug="bamberg")
     assert bamberg.count() >= 10
     assert Employer.objects.count() <= 47
@@ -48,23 +51,34 @@ def test_rerun_changes_nothing(reference_data: None, search_index: Path) -> None
     assert list(Posting.objects.order_by("pk").values()) == before
 
 
-def test_csv_and_json_of_the_same_postings_are_the_same_postings(reference_data: None, search_index: Path) -> None:
+def test_csv_and_json_of_the_same_postings_are_the_same_postings(
+    reference_data: None, search_index: Path
+) -> None:
     run_import(FIXTURES / "ba_search_sample.json")
-    json_postings = {p.source_record.external_id: (p.title, p.place_id, p.occupation_id, p.lat)
-                     for p in Posting.objects.select_related("source_record")}
+    json_postings = {
+        p.source_record.external_id: (p.title, p.place_id, p.occupation_id, p.lat)
+        for p in Posting.objects.select_related("source_record")
+    }
     summary = run_import(FIXTURES / "ba_search_sample.csv")
     # The raw payload differs in shape (flat CSV row), so records count as updated, not new.
-    assert summary.new == 0 and summary.updated == 47
-    csv_postings = {p.source_record.external_id: (p.title, p.place_id, p.occupation_id, p.lat)
-                    for p in Posting.objects.select_related("source_record")}
+    assert summary.new == 0
+    assert summary.updated == 47
+    csv_postings = {
+        p.source_record.external_id: (p.title, p.place_id, p.occupation_id, p.lat)
+        for p in Posting.objects.select_related("source_record")
+    }
     assert csv_postings == json_postings
 
 
 def test_a_changed_record_updates_its_posting_and_keeps_first_seen(
     reference_data: None, search_index: Path, tmp_path: Path
 ) -> None:
-    item = {"refnr": "10000-TEST-S", "titel": "Koch (m/w/d)", "arbeitgeber": "Gasthaus Krone",
-            "arbeitsort": {"ort": "Bamberg", "plz": "96047"}}
+    item = {
+        "refnr": "10000-TEST-S",
+        "titel": "Koch (m/w/d)",
+        "arbeitgeber": "Gasthaus Krone",
+        "arbeitsort": {"ort": "Bamberg", "plz": "96047"},
+    }
     path = tmp_path / "one.json"
     path.write_text(json.dumps({"stellenangebote": [item]}), encoding="utf-8")
     first = timezone.now() - timedelta(days=3)
@@ -75,8 +89,10 @@ def test_a_changed_record_updates_its_posting_and_keeps_first_seen(
     assert summary.updated == 1
     posting = Posting.objects.get()
     assert posting.title == "Küchenchef"
-    assert posting.first_seen == first and posting.last_seen > first
-    assert posting.place is not None and posting.place.slug == "bamberg"
+    assert posting.first_seen == first
+    assert posting.last_seen > first
+    assert posting.place is not None
+    assert posting.place.slug == "bamberg"
 
 
 def test_broken_records_are_kept_with_reasons_and_the_rest_is_imported(
@@ -99,11 +115,13 @@ def test_broken_records_are_kept_with_reasons_and_the_rest_is_imported(
     assert "not a date" in reasons["Zeile 4"]
     # Records that were read are stored verbatim, with their error.
     stored = SourceRecord.objects.get(external_id="bad-date")
-    assert stored.error and stored.payload["aktuelleVeroeffentlichungsdatum"] == "gestern"
+    assert stored.error
+    assert stored.payload["aktuelleVeroeffentlichungsdatum"] == "gestern"
     assert not hasattr(stored, "posting") or not Posting.objects.filter(source_record=stored).exists()
     # A rerun reports the same rejections and creates nothing.
     again = run_import(path)
-    assert again.new == 0 and len(again.rejected) == 4
+    assert again.new == 0
+    assert len(again.rejected) == 4
 
 
 def test_the_index_follows_the_database_through_the_outbox(reference_data: None, search_index: Path) -> None:
@@ -120,7 +138,8 @@ def test_the_index_follows_the_database_through_the_outbox(reference_data: None,
 
 def test_fulltext_rows_bring_descriptions_into_search(reference_data: None, search_index: Path) -> None:
     summary = run_import(FIXTURES / "ba_fulltext_sample.csv")
-    assert summary.new == 4 and not summary.rejected
+    assert summary.new == 4
+    assert not summary.rejected
     process_outbox()
     with_text = Posting.objects.exclude(description="")
     assert with_text.count() == 4

@@ -104,6 +104,34 @@ def test_qualified_names_resolve(gazetteer: Gazetteer, query: str, name: str, la
     assert (place.name, place.land) == (name, land)
 
 
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("Forchheim, Oberfranken", "forchheim"),  # a region the gazetteer does not know is ignored
+        ("Nürnberg, Mittelfranken", "nuernberg"),
+        ("Altendorf, Kreis Bamberg", "altendorf-bamberg"),
+        ("Ebersdorf bei Coburg", "ebersdorf"),
+        ("91332 Heiligenstadt in Oberfranken", "heiligenstadt"),
+    ],
+)
+def test_job_ad_spellings_resolve(gazetteer: Gazetteer, query: str, slug: str) -> None:
+    place = gazetteer.resolve(query)
+    assert place.slug == slug
+    assert place.land == "Bayern"
+
+
+def test_a_wrong_land_is_not_ignored(gazetteer: Gazetteer) -> None:
+    with pytest.raises(UnknownPlace) as caught:
+        gazetteer.resolve("Dortmund, Bayern")
+    assert [p.slug for p in caught.value.suggestions] == ["dortmund"]
+
+
+def test_an_unknown_town_is_not_replaced_by_a_bigger_namesake(gazetteer: Gazetteer) -> None:
+    with pytest.raises(UnknownPlace) as caught:
+        gazetteer.resolve("Halle an der Donau")
+    assert "halle" in [p.slug for p in caught.value.suggestions]
+
+
 def test_misspelt_town_is_unknown_with_suggestions(gazetteer: Gazetteer) -> None:
     with pytest.raises(UnknownPlace) as caught:
         gazetteer.resolve("Dortmnud")

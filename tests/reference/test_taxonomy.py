@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,13 @@ def test_all_kldb_level_five_codes_are_loaded(taxonomy: Taxonomy) -> None:
     assert occupation is not None
     assert occupation.name == "Berufe in der Bio- und Medizininformatik - hoch komplexe Tätigkeiten"
     assert taxonomy.occupation("99999") is None
+
+
+def test_load_reads_an_explicit_directory() -> None:
+    packaged = Path(__file__).resolve().parents[2] / "src" / "stellwerk" / "data"
+    taxonomy = Taxonomy.load(packaged)
+    assert len(taxonomy.occupations) == 1300
+    assert taxonomy.resolve_occupation("medizininformatiker")[0].kldb == "43134"
 
 
 def test_every_beruf_is_filed_under_a_known_code(taxonomy: Taxonomy) -> None:

@@ -12,7 +12,14 @@ from stellwerk.search.german import analyze
 @pytest.mark.parametrize(
     "variants",
     [
-        ["Informatiker", "Informatikerin", "Informatiker*in", "Informatiker:in", "InformatikerIn", "Informatiker_innen"],
+        [
+            "Informatiker",
+            "Informatikerin",
+            "Informatiker*in",
+            "Informatiker:in",
+            "InformatikerIn",
+            "Informatiker_innen",
+        ],
         ["München", "Muenchen", "MÜNCHEN"],
         ["Straße", "Strasse"],
         ["Pflegefachkraft", "Pflegefachkräfte"],
@@ -35,4 +42,5 @@ def test_distinct_words_stay_distinct() -> None:
 @given(st.text())
 def test_analysis_of_any_text_gives_non_empty_ascii_terms(text: str) -> None:
     for term in analyze(text):
-        assert term and term == term.lower()
+        assert term
+        assert term == term.lower()

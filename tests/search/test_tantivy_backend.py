@@ -13,8 +13,12 @@ from stellwerk.search.tantivy_backend import TantivySearch
 BAMBERG = (49.8917, 10.8918)
 DOCS = [
     IndexDocument(1, "Informatiker (m/w/d)", "Firma A", 51.51, 7.46, date(2025, 9, 1), "43104"),
-    IndexDocument(2, "Medizininformatikerin", "Klinikum Bamberg", 49.8917, 10.8918, date(2025, 9, 3), "43134"),
-    IndexDocument(3, "Pflegefachkraft", "Klinikum Forchheim Pflege", 49.7197, 11.0581, date(2025, 9, 2), None),
+    IndexDocument(
+        2, "Medizininformatikerin", "Klinikum Bamberg", 49.8917, 10.8918, date(2025, 9, 3), "43134"
+    ),
+    IndexDocument(
+        3, "Pflegefachkraft", "Klinikum Forchheim Pflege", 49.7197, 11.0581, date(2025, 9, 2), None
+    ),
     IndexDocument(4, "Koch", "Restaurant Nürnberg", 49.4539, 11.0773, date(2025, 8, 1), None),
     IndexDocument(5, "Koch", "ohne Ort", None, None, None, None),
 ]
@@ -48,7 +52,11 @@ def test_radius_uses_true_distance(backend: TantivySearch) -> None:
     assert set(ids(backend, geo=GeoFilter(*BAMBERG, 20))) == {2}
     result = backend.search(SearchQuery(geo=GeoFilter(*BAMBERG, 60), sort=Sort.DISTANCE))
     assert [h.posting_id for h in result.hits] == [2, 3, 4]
-    assert [h.distance_km for h in result.hits] == [0.0, pytest.approx(23.0, abs=1.5), pytest.approx(50.8, abs=1.5)]
+    assert [h.distance_km for h in result.hits] == [
+        0.0,
+        pytest.approx(23.0, abs=1.5),
+        pytest.approx(50.8, abs=1.5),
+    ]
     assert result.count == 3
 
 

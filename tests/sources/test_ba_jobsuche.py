@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 from datetime import date
@@ -36,10 +37,16 @@ def test_json_response_yields_every_posting_with_its_refnr() -> None:
 
 
 def test_flat_csv_and_json_map_to_the_same_fields() -> None:
-    by_json = {r.external_id: map_record(r) for r in read_file(FIXTURES / "ba_search_sample.json")
-               if isinstance(r, RawRecord) and r.payload.get("titel")}
-    by_csv = {r.external_id: map_record(r) for r in read_file(FIXTURES / "ba_search_sample.csv")
-              if isinstance(r, RawRecord) and r.payload.get("titel")}
+    by_json = {
+        r.external_id: map_record(r)
+        for r in read_file(FIXTURES / "ba_search_sample.json")
+        if isinstance(r, RawRecord) and r.payload.get("titel")
+    }
+    by_csv = {
+        r.external_id: map_record(r)
+        for r in read_file(FIXTURES / "ba_search_sample.csv")
+        if isinstance(r, RawRecord) and r.payload.get("titel")
+    }
     assert by_json.keys() == by_csv.keys()
     for refnr, data in by_json.items():
         assert by_csv[refnr] == data, refnr
@@ -62,8 +69,13 @@ def test_mapping_reads_place_dates_and_the_literal_null() -> None:
         "modifikationsTimestamp": "2025-09-20T07:41:52.209",
         "eintrittsdatum": "2025-10-01",
         "externeUrl": "null",
-        "arbeitsort": {"ort": "Bamberg", "plz": "96049", "strasse": "null", "region": "Bayern",
-                       "koordinaten": {"lat": 49.89, "lon": 10.89}},
+        "arbeitsort": {
+            "ort": "Bamberg",
+            "plz": "96049",
+            "strasse": "null",
+            "region": "Bayern",
+            "koordinaten": {"lat": 49.89, "lon": 10.89},
+        },
     }
     data = map_search_result(item, "10000-1-S")
     assert data.title == "Pflegefachkraft (m/w/d)"
@@ -71,7 +83,8 @@ def test_mapping_reads_place_dates_and_the_literal_null() -> None:
     assert (data.lat, data.lon) == (49.89, 10.89)
     assert data.published == date(2025, 9, 20)
     assert data.start_date == date(2025, 10, 1)
-    assert data.modified is not None and data.modified.utcoffset() is not None
+    assert data.modified is not None
+    assert data.modified.utcoffset() is not None
     assert data.external_url is None
     assert data.source_url == "https://www.arbeitsagentur.de/jobsuche/jobdetail/10000-1-S"
 
@@ -99,26 +112,31 @@ def test_invalid_fields_name_the_reason(item: dict[str, object], reason: str) ->
 
 def test_fulltext_export_maps_refnr_from_url_and_keeps_the_description() -> None:
     items = [i for i in read_file(FIXTURES / "ba_fulltext_sample.csv") if isinstance(i, RawRecord)]
-    assert items and all(i.source == FULLTEXT_SOURCE for i in items)
+    assert items
+    assert all(i.source == FULLTEXT_SOURCE for i in items)
     data = map_record(items[0])
     assert items[0].external_id.endswith("-S")
     assert len(data.description) > 200
-    assert data.postal_code is not None and len(data.postal_code) == 5
+    assert data.postal_code is not None
+    assert len(data.postal_code) == 5
 
 
 def test_json_lines_keep_going_after_a_broken_line() -> None:
-    text = "\n".join([
-        json.dumps({"refnr": "a", "titel": "Koch"}),
-        "{broken",
-        json.dumps({"titel": "ohne refnr"}),
-        json.dumps([1, 2]),
-        json.dumps({"refnr": "b", "titel": "Bäcker"}),
-    ])
+    text = "\n".join(
+        [
+            json.dumps({"refnr": "a", "titel": "Koch"}),
+            "{broken",
+            json.dumps({"titel": "ohne refnr"}),
+            json.dumps([1, 2]),
+            json.dumps({"refnr": "b", "titel": "Bäcker"}),
+        ]
+    )
     items = list(read_json_lines(text))
     assert [i.external_id for i in items if isinstance(i, RawRecord)] == ["a", "b"]
     errors = [i for i in items if isinstance(i, ReadError)]
     assert [e.locator for e in errors] == ["Zeile 2", "Zeile 3", "Zeile 4[0]", "Zeile 4[1]"]
-    assert "invalid JSON" in errors[0].reason and "refnr" in errors[1].reason
+    assert "invalid JSON" in errors[0].reason
+    assert "refnr" in errors[1].reason
 
 
 def test_unreadable_inputs_raise_with_a_clear_reason(tmp_path: Path) -> None:
@@ -140,7 +158,9 @@ def test_unreadable_inputs_raise_with_a_clear_reason(tmp_path: Path) -> None:
 
 def test_gzip_files_are_read(tmp_path: Path) -> None:
     path = tmp_path / "page.json.gz"
-    path.write_bytes(gzip.compress(json.dumps({"stellenangebote": [{"refnr": "r", "titel": "Koch"}]}).encode()))
+    path.write_bytes(
+        gzip.compress(json.dumps({"stellenangebote": [{"refnr": "r", "titel": "Koch"}]}).encode())
+    )
     assert [i.external_id for i in read_file(path) if isinstance(i, RawRecord)] == ["r"]
 
 
@@ -153,11 +173,22 @@ def test_unflatten_nests_dotted_columns() -> None:
     assert unflatten({"a.b.c": "1", "a.d": "2", "e": "3"}) == {"a": {"b": {"c": "1"}, "d": "2"}, "e": "3"}
 
 
-@given(st.dictionaries(st.sampled_from(["titel", "beruf", "arbeitgeber", "aktuelleVeroeffentlichungsdatum",
-                                        "eintrittsdatum", "externeUrl", "arbeitsort"]),
-                       st.one_of(st.none(), st.text(), st.integers(), st.floats(), st.dictionaries(st.text(), st.text()))))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "titel",
+                "beruf",
+                "arbeitgeber",
+                "aktuelleVeroeffentlichungsdatum",
+                "eintrittsdatum",
+                "externeUrl",
+                "arbeitsort",
+            ]
+        ),
+        st.one_of(st.none(), st.text(), st.integers(), st.floats(), st.dictionaries(st.text(), st.text())),
+    )
+)
 def test_mapping_arbitrary_payloads_never_raises_anything_but_invalid_record(item: dict[str, object]) -> None:
-    try:
+    with contextlib.suppress(InvalidRecord):
         map_search_result(item, "x")
-    except InvalidRecord:
-        pass

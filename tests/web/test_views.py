@@ -18,7 +18,9 @@ def html(response: Any) -> str:
     return response.content.decode()
 
 
-def test_start_page_has_the_search_form_and_popular_occupations(client: Client, sample_postings: None) -> None:
+def test_start_page_has_the_search_form_and_popular_occupations(
+    client: Client, sample_postings: None
+) -> None:
     response = client.get("/")
     assert response.status_code == 200
     page = html(response)
@@ -47,7 +49,8 @@ def test_unknown_place_is_explained_with_suggestions(client: Client, sample_post
     response = client.get("/jobs", {"wo": "Bambreg"})
     assert response.status_code == 404
     page = html(response)
-    assert "kennen wir nicht" in page and "Bamberg" in page
+    assert "kennen wir nicht" in page
+    assert "Bamberg" in page
 
 
 def test_bad_radius_is_a_clear_error_not_a_crash(client: Client, sample_postings: None) -> None:
@@ -73,17 +76,21 @@ def test_posting_page_has_job_posting_json_ld(client: Client, sample_postings: N
     assert "arbeitsagentur.de/jobsuche/jobdetail/" in page
 
 
-def test_posting_url_with_a_wrong_slug_redirects_to_the_canonical_one(client: Client, sample_postings: None) -> None:
+def test_posting_url_with_a_wrong_slug_redirects_to_the_canonical_one(
+    client: Client, sample_postings: None
+) -> None:
     posting = Posting.objects.first()
     assert posting is not None
     response = client.get(f"/jobs/{posting.pk}-falsch")
-    assert response.status_code == 301 and response["Location"] == posting.get_absolute_url()
+    assert response.status_code == 301
+    assert response["Location"] == posting.get_absolute_url()
     assert client.get("/jobs/999999999-x").status_code == 404
 
 
 def test_occupation_place_page_by_slug_and_by_codes(client: Client, sample_postings: None) -> None:
     posting = Posting.objects.filter(occupation__isnull=False, place__slug="bamberg").first()
-    assert posting is not None and posting.occupation is not None
+    assert posting is not None
+    assert posting.occupation is not None
     by_code = client.get(f"/beruf/{posting.occupation.kldb}/bamberg")
     assert by_code.status_code == 200
     page = html(by_code)

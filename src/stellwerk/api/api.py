@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Status
@@ -33,7 +33,9 @@ from stellwerk.search.interfaces import Sort
 api = NinjaAPI(
     title="Stellwerk API",
     version="1",
-    description="Offene API der Jobplattform Stellwerk. Parameter wie bei der Jobsuche der Bundesagentur für Arbeit.",
+    description=(
+        "Offene API der Jobplattform Stellwerk. Parameter wie bei der Jobsuche der Bundesagentur für Arbeit."
+    ),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -60,7 +62,7 @@ def _ambiguous_place(request: HttpRequest, exc: AmbiguousPlace) -> HttpResponse:
     )
 
 
-def _job(request: HttpRequest, posting: Posting, distance_km: float | None) -> dict[str, object]:
+def _job(request: HttpRequest, posting: Posting, distance_km: float | None) -> dict[str, Any]:
     place = None
     if posting.lat is not None and posting.lon is not None:
         name = posting.place.name if posting.place else posting.place_name
@@ -83,7 +85,9 @@ def list_jobs(
     request: HttpRequest,
     was: Annotated[str, Query(max_length=200, description="Beruf, Stichwort oder Arbeitgeber")] = "",
     wo: Annotated[str, Query(max_length=100, description="Ort, PLZ oder Ortsslug")] = "",
-    umkreis: Annotated[int, Query(ge=1, le=MAX_RADIUS_KM, description="Umkreis in km um `wo`")] = DEFAULT_RADIUS_KM,
+    umkreis: Annotated[
+        int, Query(ge=1, le=MAX_RADIUS_KM, description="Umkreis in km um `wo`")
+    ] = DEFAULT_RADIUS_KM,
     page: Annotated[int, Query(ge=1, description="Seite, ab 1")] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Treffer je Seite")] = 20,
     sort: Annotated[Sort, Query(description="relevanz, datum oder entfernung")] = Sort.RELEVANCE,
@@ -96,7 +100,9 @@ def list_jobs(
         "count": result.count,
         "page": page,
         "size": size,
-        "place": SearchPlaceOut(name=place.name, slug=place.slug, land=place.land, lat=place.lat, lon=place.lon)
+        "place": SearchPlaceOut(
+            name=place.name, slug=place.slug, land=place.land, lat=place.lat, lon=place.lon
+        )
         if place
         else None,
         "results": [JobOut(**_job(request, f.posting, f.distance_km)) for f in result.results],

@@ -10,7 +10,7 @@ from stellwerk.reference.gazetteer import Gazetteer
 def match_place(
     gazetteer: Gazetteer, name: str | None, postal_code: str | None, region: str | None
 ) -> Place | None:
-    """Return the gazetteer place for a posting's Ort, PLZ and Land, or None when it is unknown or ambiguous."""
+    """Return the gazetteer place for a posting's Ort, PLZ and Land; None when unknown or ambiguous."""
     if postal_code:
         candidates = gazetteer.by_postal_code(postal_code)
         if name:

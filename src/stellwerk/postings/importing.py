@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +24,11 @@ from stellwerk.reference.taxonomy import Taxonomy
 from stellwerk.sources.ba_jobsuche import content_hash, map_record
 
 BATCH_SIZE = 500
+
+
+def demo_path() -> Path:
+    """Return the packaged demo data set (real BA search results, factual fields only)."""
+    return Path(str(resources.files("stellwerk") / "data" / "demo" / "ba_demo.json.gz"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +172,9 @@ def _import_batch(
                 seen.extend([postings[key]] if key in postings else [])
             continue
         if record is None:
-            record = records[key] = new_records[key] = SourceRecord(source=item.source, external_id=item.external_id)
+            record = records[key] = new_records[key] = SourceRecord(
+                source=item.source, external_id=item.external_id
+            )
         elif key not in new_records:
             changed_records[key] = record
         record.payload, record.content_hash, record.fetched_at = item.payload, digest, fetched_at
@@ -214,7 +223,9 @@ def _save_postings(
         fields = list(values)
         posting = postings.get(key)
         if posting is None:
-            new.append(Posting(source_record=records[key], first_seen=fetched_at, last_seen=fetched_at, **values))
+            new.append(
+                Posting(source_record=records[key], first_seen=fetched_at, last_seen=fetched_at, **values)
+            )
             continue
         for name, value in values.items():
             setattr(posting, name, value)

@@ -52,7 +52,7 @@ def _indexable() -> Iterator[Posting]:
 
 
 def process_outbox(backend: SearchBackend | None = None) -> int:
-    """Apply pending outbox entries to the index, then delete them; return how many postings were refreshed."""
+    """Apply pending outbox entries to the index then delete them; return how many postings were refreshed."""
     backend = backend or search_backend()
     refreshed = 0
     while True:
@@ -61,7 +61,9 @@ def process_outbox(backend: SearchBackend | None = None) -> int:
             return refreshed
         ids = {posting_id for _, posting_id in entries}
         active = list(
-            Posting.objects.filter(pk__in=ids, status=Posting.Status.ACTIVE).select_related("employer", "occupation")
+            Posting.objects.filter(pk__in=ids, status=Posting.Status.ACTIVE).select_related(
+                "employer", "occupation"
+            )
         )
         gone = ids - {p.pk for p in active}
         backend.upsert((document_for(p) for p in active), gone)

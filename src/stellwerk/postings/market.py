@@ -53,7 +53,11 @@ def local_market(
     result = backend.search(query)
     ids = [hit.posting_id for hit in result.hits]
     shown = Posting.objects.select_related("employer", "place").in_bulk(ids[:SHOWN_OFFERS])
-    offers = [FoundPosting(shown[h.posting_id], h.distance_km) for h in result.hits[:SHOWN_OFFERS] if h.posting_id in shown]
+    offers = [
+        FoundPosting(shown[h.posting_id], h.distance_km)
+        for h in result.hits[:SHOWN_OFFERS]
+        if h.posting_id in shown
+    ]
     employers = (
         Posting.objects.filter(pk__in=ids, employer__isnull=False)
         .values("employer__name", "employer__slug")

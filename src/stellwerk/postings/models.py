@@ -92,7 +92,9 @@ class Posting(models.Model):
     title_raw = models.CharField("Titel wie veröffentlicht", max_length=500)
     title = models.CharField("Titel", max_length=500)
     slug = models.SlugField(max_length=120)
-    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="postings")
+    employer = models.ForeignKey(
+        Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="postings"
+    )
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="postings")
     place_name = models.CharField("Arbeitsort wie veröffentlicht", max_length=200, blank=True)
     postal_code = models.CharField(max_length=5, blank=True)
@@ -140,3 +142,6 @@ class IndexOutbox(models.Model):
     class Meta:
         verbose_name = "Index-Auftrag"
         verbose_name_plural = "Index-Aufträge"
+
+    def __str__(self) -> str:
+        return f"Posting {self.posting_id}"

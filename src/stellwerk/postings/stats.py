@@ -27,4 +27,3 @@ def collect_stats() -> dict[str, object]:
         "occupations": Occupation.objects.count(),
         "indexed": search_backend().count(),
     }
-

@@ -257,7 +257,7 @@ class Gazetteer:
         candidates, narrowed = self.find(name), False
         for qualifier in qualifiers:
             matching = [p for p in candidates if _qualifier_matches(p, qualifier)]
-            # A region the gazetteer does not know ("Mittelfranken") cannot narrow down; a wrong Land or PLZ must.
+            # An unknown region ("Mittelfranken") cannot narrow down; a wrong Land or PLZ must.
             if matching or _is_strict_qualifier(qualifier):
                 candidates, narrowed = matching, True
         # "Forchheim, Oberfranken" still means Forchheim, but "Bischofsheim in der Rhön" is another town.

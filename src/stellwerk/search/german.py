@@ -14,10 +14,12 @@ from stellwerk.domain.text import fold
 # Informatiker*in, Informatiker:in, Informatiker_in, Informatiker/-in, Informatiker(in) -> Informatikerin.
 _GENDER_SUFFIX = re.compile(r"(?<=\w)(?:[*:_·]|/-?|\()(in(?:nen)?)\)?(?!\w)", re.IGNORECASE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-STOPWORDS = frozenset(
-    "und oder der die das den dem des ein eine einer einen eines im in am an auf aus bei mit von vom zu zur zum "
-    "fuer für als ab bis sowie the and of for m w d f x gn mwd wmd dmw".split()
-)
+STOPWORDS = frozenset({
+    "und", "oder", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einen", "eines",
+    "im", "in", "am", "an", "auf", "aus", "bei", "mit", "von", "vom", "zu", "zur", "zum", "fuer", "für",
+    "als", "ab", "bis", "sowie", "the", "and", "of", "for",
+    "m", "w", "d", "f", "x", "gn", "mwd", "wmd", "dmw",
+})  # fmt: skip
 
 _local = threading.local()
 

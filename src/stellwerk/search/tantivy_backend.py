@@ -177,12 +177,16 @@ class TantivySearch:
         for term in dict.fromkeys(analyze(query.text)):
             title = tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, "title", term), TITLE_BOOST)
             body = tantivy.Query.term_query(SCHEMA, "body", term)
-            either = tantivy.Query.boolean_query([(tantivy.Occur.Should, title), (tantivy.Occur.Should, body)])
+            either = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, title), (tantivy.Occur.Should, body)]
+            )
             clauses.append((tantivy.Occur.Must, either))
         if query.kldb:
             clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "kldb", query.kldb)))
         if query.geo is not None:
-            min_lat, max_lat, min_lon, max_lon = bounding_box(query.geo.lat, query.geo.lon, query.geo.radius_km)
+            min_lat, max_lat, min_lon, max_lon = bounding_box(
+                query.geo.lat, query.geo.lon, query.geo.radius_km
+            )
             for field, low, high in (("lat", min_lat, max_lat), ("lon", min_lon, max_lon)):
                 box = tantivy.Query.range_query(SCHEMA, field, tantivy.FieldType.Float, low, high)
                 clauses.append((tantivy.Occur.Must, box))
@@ -190,36 +194,61 @@ class TantivySearch:
             return tantivy.Query.all_query()
         return tantivy.Query.boolean_query(clauses)
 
-    def _search_plain(self, searcher: tantivy.Searcher, tq: tantivy.Query, query: SearchQuery) -> SearchResult:
-        order = {"order_by_field": "published"} if query.sort == Sort.DATE else {}
-        result = searcher.search(tq, limit=max(1, query.limit), count=True, offset=query.offset, **order)
+    def _search_plain(
+        self, searcher: tantivy.Searcher, tq: tantivy.Query, query: SearchQuery
+    ) -> SearchResult:
+        by_date = query.sort == Sort.DATE
+        result = searcher.search(
+            tq,
+            limit=max(1, query.limit),
+            count=True,
+            offset=query.offset,
+            order_by_field="published" if by_date else None,
+        )
         addresses = [address for _, address in result.hits]
-        ids = searcher.fast_field_values("id", addresses)
-        scores = [float(key) if not order else 0.0 for key, _ in result.hits]
-        hits = [SearchHit(int(pid), score, None) for pid, score in zip(ids, scores, strict=True)]
-        return SearchResult(count=int(result.count or 0), hits=hits)
+        ids = _ints(searcher.fast_field_values("id", addresses))
+        scores = [0.0 if by_date else float(key) for key, _ in result.hits]
+        hits = [SearchHit(pid, score, None) for pid, score in zip(ids, scores, strict=True)]
+        return SearchResult(count=_count(result), hits=hits)
 
-    def _search_radius(self, searcher: tantivy.Searcher, tq: tantivy.Query, query: SearchQuery) -> SearchResult:
-        assert query.geo is not None
-        total = searcher.search(tq, limit=1, count=True).count or 0
+    def _search_radius(
+        self, searcher: tantivy.Searcher, tq: tantivy.Query, query: SearchQuery
+    ) -> SearchResult:
+        geo = query.geo
+        assert geo is not None
+        total = _count(searcher.search(tq, limit=1, count=True))
         if total == 0:
             return SearchResult(count=0, hits=[])
+        # The bounding box over-selects at its corners; every candidate is checked by true distance.
         result = searcher.search(tq, limit=total, count=False)
         addresses = [address for _, address in result.hits]
-        lats = searcher.fast_field_values("lat", addresses)
-        lons = searcher.fast_field_values("lon", addresses)
-        ids = searcher.fast_field_values("id", addresses)
-        published = searcher.fast_field_values("published", addresses) if query.sort == Sort.DATE else None
+        lats = _floats(searcher.fast_field_values("lat", addresses))
+        lons = _floats(searcher.fast_field_values("lon", addresses))
+        ids = _ints(searcher.fast_field_values("id", addresses))
+        days = _ints(searcher.fast_field_values("published", addresses)) if query.sort == Sort.DATE else None
         inside: list[tuple[float, float, int, int]] = []
         for position, (score, _) in enumerate(result.hits):
-            distance = haversine_km(query.geo.lat, query.geo.lon, lats[position], lons[position])
-            if distance <= query.geo.radius_km:
-                day = published[position] if published is not None else 0
-                inside.append((float(score), distance, int(ids[position]), int(day)))
+            distance = haversine_km(geo.lat, geo.lon, lats[position], lons[position])
+            if distance <= geo.radius_km:
+                day = days[position] if days is not None else 0
+                inside.append((float(score), distance, ids[position], day))
         inside.sort(key=_sort_key(query.sort))
         page = inside[query.offset : query.offset + query.limit]
         hits = [SearchHit(pid, score, round(distance, 1)) for score, distance, pid, _ in page]
         return SearchResult(count=len(inside), hits=hits)
+
+
+def _count(result: tantivy.SearchResult) -> int:
+    # The bindings' type stub omits `count`, which search(count=True) fills in.
+    return int(getattr(result, "count", None) or 0)
+
+
+def _ints(values: list[int | float | bool | None]) -> list[int]:
+    return [int(v) if v is not None else 0 for v in values]
+
+
+def _floats(values: list[int | float | bool | None]) -> list[float]:
+    return [float(v) if v is not None else float("nan") for v in values]
 
 
 def _sort_key(sort: Sort) -> Any:
@@ -228,4 +257,3 @@ def _sort_key(sort: Sort) -> Any:
     if sort == Sort.DATE:
         return lambda row: (-row[3], row[1], row[2])
     return lambda row: (-row[0], row[1], row[2])
-

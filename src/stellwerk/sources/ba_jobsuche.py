@@ -39,7 +39,7 @@ def content_hash(payload: JsonObject) -> str:
 
 
 def read_file(path: Path) -> Iterator[RawRecord | ReadError]:
-    """Yield the BA records in a JSON, JSON Lines or CSV file (optionally gzipped); raise UnreadableInput if unreadable."""
+    """Yield the BA records of a JSON, JSON Lines or CSV file, optionally gzipped; raise UnreadableInput."""
     try:
         raw = path.read_bytes()
         if path.suffix.lower() == ".gz":

@@ -52,7 +52,10 @@ def job_posting_jsonld(posting: Posting, url: str) -> dict[str, Any]:
         "title": posting.title,
         "description": strip_tags(posting_description(posting)),
         "datePosted": date_posted.isoformat(),
-        "hiringOrganization": {"@type": "Organization", "name": posting.employer.name if posting.employer else "Nicht angegeben"},
+        "hiringOrganization": {
+            "@type": "Organization",
+            "name": posting.employer.name if posting.employer else "Nicht angegeben",
+        },
         "jobLocation": location,
         "url": url,
         "identifier": {

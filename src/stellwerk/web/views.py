@@ -144,7 +144,9 @@ def posting(request: HttpRequest, posting_id: int, slug: str = "") -> HttpRespon
         beruf_link = (name, reverse("web:occupation_place", args=[key, item.place.slug]))
     context = {
         "posting": item,
-        "jsonld": script_safe_json(job_posting_jsonld(item, request.build_absolute_uri(item.get_absolute_url()))),
+        "jsonld": script_safe_json(
+            job_posting_jsonld(item, request.build_absolute_uri(item.get_absolute_url()))
+        ),
         "beruf_link": beruf_link,
         "search_nearby": f"{reverse('web:jobs')}?{urlencode({'was': item.title, 'wo': item.place.name})}"
         if item.place

@@ -5,123 +5,214 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Employer',
+            name="Employer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('key', models.CharField(max_length=300, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("key", models.CharField(max_length=300, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
             ],
             options={
-                'verbose_name': 'Arbeitgeber',
-                'verbose_name_plural': 'Arbeitgeber',
-                'ordering': ('name',),
+                "verbose_name": "Arbeitgeber",
+                "verbose_name_plural": "Arbeitgeber",
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='IndexOutbox',
+            name="IndexOutbox",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('posting_id', models.BigIntegerField(db_index=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("posting_id", models.BigIntegerField(db_index=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'Index-Auftrag',
-                'verbose_name_plural': 'Index-Aufträge',
+                "verbose_name": "Index-Auftrag",
+                "verbose_name_plural": "Index-Aufträge",
             },
         ),
         migrations.CreateModel(
-            name='Occupation',
+            name="Occupation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kldb', models.CharField(max_length=5, unique=True, verbose_name='KldB 2010')),
-                ('name', models.CharField(max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kldb", models.CharField(max_length=5, unique=True, verbose_name="KldB 2010")),
+                ("name", models.CharField(max_length=300)),
             ],
             options={
-                'verbose_name': 'Beruf (KldB 2010)',
-                'verbose_name_plural': 'Berufe (KldB 2010)',
-                'ordering': ('kldb',),
+                "verbose_name": "Beruf (KldB 2010)",
+                "verbose_name_plural": "Berufe (KldB 2010)",
+                "ordering": ("kldb",),
             },
         ),
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('land', models.CharField(max_length=60)),
-                ('kreis', models.CharField(blank=True, max_length=200)),
-                ('lat', models.FloatField()),
-                ('lon', models.FloatField()),
-                ('postal_codes', models.JSONField(default=list)),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                ("land", models.CharField(max_length=60)),
+                ("kreis", models.CharField(blank=True, max_length=200)),
+                ("lat", models.FloatField()),
+                ("lon", models.FloatField()),
+                ("postal_codes", models.JSONField(default=list)),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'Ort',
-                'verbose_name_plural': 'Orte',
-                'ordering': ('name',),
+                "verbose_name": "Ort",
+                "verbose_name_plural": "Orte",
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=40)),
-                ('external_id', models.CharField(max_length=200)),
-                ('payload', models.JSONField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('fetched_at', models.DateTimeField()),
-                ('locator', models.CharField(blank=True, help_text='Where in the input it was found.', max_length=200)),
-                ('error', models.TextField(blank=True, help_text='Why it could not become a posting; empty when it did.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=40)),
+                ("external_id", models.CharField(max_length=200)),
+                ("payload", models.JSONField()),
+                ("content_hash", models.CharField(max_length=64)),
+                ("fetched_at", models.DateTimeField()),
+                (
+                    "locator",
+                    models.CharField(
+                        blank=True, help_text="Where in the input it was found.", max_length=200
+                    ),
+                ),
+                (
+                    "error",
+                    models.TextField(
+                        blank=True, help_text="Why it could not become a posting; empty when it did."
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Quelldatensatz',
-                'verbose_name_plural': 'Quelldatensätze',
-                'indexes': [models.Index(fields=['source', 'error'], name='postings_so_source_829e2e_idx')],
-                'constraints': [models.UniqueConstraint(fields=('source', 'external_id'), name='sourcerecord_unique_per_source')],
+                "verbose_name": "Quelldatensatz",
+                "verbose_name_plural": "Quelldatensätze",
+                "indexes": [models.Index(fields=["source", "error"], name="postings_so_source_829e2e_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "external_id"), name="sourcerecord_unique_per_source"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Posting',
+            name="Posting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_raw', models.CharField(max_length=500, verbose_name='Titel wie veröffentlicht')),
-                ('title', models.CharField(max_length=500, verbose_name='Titel')),
-                ('slug', models.SlugField(max_length=120)),
-                ('place_name', models.CharField(blank=True, max_length=200, verbose_name='Arbeitsort wie veröffentlicht')),
-                ('postal_code', models.CharField(blank=True, max_length=5)),
-                ('region', models.CharField(blank=True, max_length=100)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('beruf', models.CharField(blank=True, max_length=300, verbose_name='Beruf laut Quelle')),
-                ('description', models.TextField(blank=True)),
-                ('terms', models.JSONField(blank=True, default=dict)),
-                ('external_url', models.URLField(blank=True, max_length=1000)),
-                ('source_url', models.URLField(blank=True, max_length=1000)),
-                ('published', models.DateField(blank=True, null=True)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('valid_through', models.DateField(blank=True, null=True)),
-                ('first_seen', models.DateTimeField()),
-                ('last_seen', models.DateTimeField()),
-                ('status', models.CharField(choices=[('active', 'aktiv'), ('expired', 'abgelaufen')], default='active', max_length=10)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('employer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='postings.employer')),
-                ('occupation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='postings.occupation')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='postings.place')),
-                ('source_record', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='posting', to='postings.sourcerecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title_raw", models.CharField(max_length=500, verbose_name="Titel wie veröffentlicht")),
+                ("title", models.CharField(max_length=500, verbose_name="Titel")),
+                ("slug", models.SlugField(max_length=120)),
+                (
+                    "place_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="Arbeitsort wie veröffentlicht"
+                    ),
+                ),
+                ("postal_code", models.CharField(blank=True, max_length=5)),
+                ("region", models.CharField(blank=True, max_length=100)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                ("beruf", models.CharField(blank=True, max_length=300, verbose_name="Beruf laut Quelle")),
+                ("description", models.TextField(blank=True)),
+                ("terms", models.JSONField(blank=True, default=dict)),
+                ("external_url", models.URLField(blank=True, max_length=1000)),
+                ("source_url", models.URLField(blank=True, max_length=1000)),
+                ("published", models.DateField(blank=True, null=True)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("valid_through", models.DateField(blank=True, null=True)),
+                ("first_seen", models.DateTimeField()),
+                ("last_seen", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "aktiv"), ("expired", "abgelaufen")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postings",
+                        to="postings.employer",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postings",
+                        to="postings.occupation",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postings",
+                        to="postings.place",
+                    ),
+                ),
+                (
+                    "source_record",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posting",
+                        to="postings.sourcerecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Stellenangebot',
-                'verbose_name_plural': 'Stellenangebote',
-                'indexes': [models.Index(fields=['status', 'published'], name='postings_po_status_846cbc_idx'), models.Index(fields=['occupation', 'status'], name='postings_po_occupat_c82ed0_idx')],
+                "verbose_name": "Stellenangebot",
+                "verbose_name_plural": "Stellenangebote",
+                "indexes": [
+                    models.Index(fields=["status", "published"], name="postings_po_status_846cbc_idx"),
+                    models.Index(fields=["occupation", "status"], name="postings_po_occupat_c82ed0_idx"),
+                ],
             },
         ),
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from stellwerk.domain.postings import RawRecord, ReadError
-from stellwerk.postings.importing import ImportSummary, import_records
+from stellwerk.postings.importing import ImportSummary, demo_path, import_records
 from stellwerk.reference.gazetteer import default_gazetteer
 from stellwerk.reference.taxonomy import default_taxonomy
 from stellwerk.sources.ba_jobsuche import UnreadableInput, read_file
@@ -20,13 +19,8 @@ from stellwerk.sources.ba_jobsuche import UnreadableInput, read_file
 SHOWN_REJECTIONS = 20
 
 
-def demo_path() -> Path:
-    """Return the packaged demo data set (real BA search results, factual fields only)."""
-    return Path(str(resources.files("stellwerk") / "data" / "demo" / "ba_demo.json.gz"))
-
-
 class Command(BaseCommand):
-    """Import BA Jobsuche search results (API JSON, JSON Lines, flattened or full-text CSV); reruns change nothing."""
+    """Import BA Jobsuche results (API JSON, JSON Lines, flat or full-text CSV); a rerun changes nothing."""
 
     help = __doc__
 

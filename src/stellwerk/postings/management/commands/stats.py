@@ -12,7 +12,7 @@ from stellwerk.postings.stats import collect_stats
 
 
 class Command(BaseCommand):
-    """Print counts of postings (all, active), source records, employers, places, occupations and the index."""
+    """Print counts of postings, source records, employers, places, occupations and the index."""
 
     help = __doc__
 
