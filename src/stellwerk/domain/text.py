@@ -18,7 +18,11 @@ def nfc(text: str) -> str:
 
 def fold(text: str) -> str:
     """Fold German text for matching: lower case, umlauts and ß spelled out, other accents dropped."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFC", text).translate(_FOLD).lower()
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
