@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# The command runs on its embedded default (SQLite in a fresh data directory) whatever the suite's database is,
-# so one pass is enough.
+# The command runs on its embedded default (SQLite in a fresh data directory), whatever database the suite
+# uses, so one pass is enough.
 pytestmark = pytest.mark.skipif(
     os.environ.get("STELLWERK_TEST_BACKEND") == "postgres",
     reason="CLI tests use the embedded SQLite default and already ran in the SQLite pass",

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from stellwerk.domain.places import Place
-from stellwerk.domain.text import fold
-from stellwerk.reference.gazetteer import Gazetteer
+from stellwerk.reference.gazetteer import Gazetteer, dominant_place, name_key
 
 
 def match_place(
@@ -13,17 +12,22 @@ def match_place(
     """Return the gazetteer place for a posting's Ort, PLZ and Land; None when unknown or ambiguous."""
     if postal_code:
         candidates = gazetteer.by_postal_code(postal_code)
-        if name:
-            wanted = fold(name)
-            named = [p for p in candidates if fold(p.name) == wanted]
-            # "Dortmund-Hörde" or "Bamberg, Oberfranken": fall back to the part before the separator.
-            named = named or [p for p in candidates if wanted.startswith(fold(p.name))]
+        if name and len(candidates) > 1:
+            wanted = name_key(name)
+            named = [p for p in candidates if name_key(p.name) == wanted]
+            # "Nürnberg, Mittelfranken" or "Dortmund-Hörde": the municipality's name leads.
+            named = named or [p for p in candidates if wanted.startswith(name_key(p.name))]
             candidates = named or candidates
         if candidates:
             return candidates[0]
     if not name:
         return None
     found = gazetteer.find(name, land=region) or gazetteer.find(name)
-    if len(found) == 1:
-        return found[0]
-    return None
+    place = dominant_place(found) if found else None
+    if place is not None:
+        return place
+    try:
+        # resolve() understands qualified forms such as "Forchheim, Oberfranken" or "Neustadt (Hessen)".
+        return gazetteer.resolve(name)
+    except LookupError:
+        return None

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from stellwerk.domain.postings import InvalidRecord, PostingData, RawRecord, ReadError
 from stellwerk.domain.text import fold, slugify
+from stellwerk.normalize.occupations import kldb_for_beruf
 from stellwerk.normalize.places import match_place
 from stellwerk.normalize.titles import clean_title
 from stellwerk.postings.indexing import enqueue
@@ -88,7 +89,7 @@ class _Resolver:
 
     def posting_fields(self, data: PostingData) -> dict[str, object]:
         place = match_place(self.gazetteer, data.place_name, data.postal_code, data.region)
-        beruf = self.taxonomy.beruf_by_name(data.beruf) if data.beruf else None
+        kldb = kldb_for_beruf(self.taxonomy, data.beruf) if data.beruf else None
         lat, lon = data.lat, data.lon
         if (lat is None or lon is None) and place is not None:
             lat, lon = place.lat, place.lon
@@ -104,7 +105,7 @@ class _Resolver:
             "region": (data.region or "")[:100],
             "lat": lat,
             "lon": lon,
-            "occupation_id": self.occupation_ids.get(beruf.kldb) if beruf else None,
+            "occupation_id": self.occupation_ids.get(kldb) if kldb else None,
             "beruf": (data.beruf or "")[:300],
             "description": data.description,
             "external_url": data.external_url or "",

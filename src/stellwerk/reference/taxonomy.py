@@ -58,8 +58,10 @@ class Taxonomy:
             self._by_name.setdefault(beruf.name, beruf)
             self._by_kldb.setdefault(beruf.kldb, []).append(beruf)
         self._titles: dict[str, list[str]] = {}
+        self._title_codes: dict[str, str] = {}
         for kldb, title in job_titles:
             self._titles.setdefault(kldb, []).append(title)
+            self._title_codes.setdefault(_folded(title), kldb)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Taxonomy:
@@ -92,6 +94,10 @@ class Taxonomy:
     def titles_for(self, kldb: str) -> list[str]:
         """Return the BA job titles of a KldB code, sorted."""
         return list(self._titles.get(kldb.strip(), []))
+
+    def kldb_for_title(self, title: str) -> str | None:
+        """Return the KldB code of a title in the BA Berufs- und Tätigkeitsverzeichnis (folded match)."""
+        return self._title_codes.get(_folded(title))
 
     def resolve_occupation(self, key: str) -> tuple[Occupation, Beruf | None]:
         """Resolve a 5-digit KldB code, a Beruf slug or a BA name to its occupation (and Beruf)."""

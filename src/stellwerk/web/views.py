@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from stellwerk.postings.indexing import search_backend
 from stellwerk.postings.market import local_market
-from stellwerk.postings.models import Occupation, Place, Posting
+from stellwerk.postings.models import Place, Posting
 from stellwerk.postings.search import DEFAULT_RADIUS_KM, InvalidSearch, JobSearch, search_jobs
 from stellwerk.reference.gazetteer import AmbiguousPlace, UnknownPlace, default_gazetteer
-from stellwerk.reference.taxonomy import UnknownOccupation, default_taxonomy
+from stellwerk.reference.taxonomy import Taxonomy, UnknownOccupation, default_taxonomy
 from stellwerk.search.interfaces import Sort
 from stellwerk.web.jsonld import job_posting_jsonld, script_safe_json
 
@@ -27,10 +27,12 @@ POPULAR = 12
 def home(request: HttpRequest) -> HttpResponse:
     """Render the start page: search form, popular occupations and places."""
     active = Posting.objects.filter(status=Posting.Status.ACTIVE)
-    occupations = (
-        Occupation.objects.filter(postings__status=Posting.Status.ACTIVE)
-        .annotate(count=Count("postings"))
-        .order_by("-count", "kldb")[:POPULAR]
+    # The BA occupation names as postings carry them are what seekers recognise, not KldB group names.
+    berufe = (
+        active.exclude(beruf="")
+        .values("beruf", "occupation__kldb")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "beruf")[:POPULAR]
     )
     places = (
         Place.objects.filter(postings__status=Posting.Status.ACTIVE)
@@ -38,7 +40,14 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-count", "name")[:POPULAR]
     )
     taxonomy = default_taxonomy()
-    popular = [(o, _beruf_label(taxonomy, o.kldb, o.name)) for o in occupations]
+    popular = [
+        {
+            "name": row["beruf"],
+            "count": row["count"],
+            "key": _occupation_key(taxonomy, row["beruf"], row["occupation__kldb"]),
+        }
+        for row in berufe
+    ]
     top_place = places[0] if places else None
     context = {
         "total": active.count(),
@@ -51,7 +60,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-def _beruf_label(taxonomy: Any, kldb: str, fallback: str) -> tuple[str, str]:
+def _occupation_key(taxonomy: Taxonomy, beruf: str, kldb: str | None) -> str | None:
+    """Return the URL key of an occupation page: the BA occupation's slug, else the KldB code."""
+    known = taxonomy.beruf_by_name(beruf)
+    return known.slug if known else kldb
+
+
+def _beruf_label(taxonomy: Taxonomy, kldb: str, fallback: str) -> tuple[str, str]:
     """Return a seeker-friendly name and URL key for a KldB code."""
     berufe = taxonomy.berufe_for(kldb)
     return (berufe[0].name, berufe[0].slug) if berufe else (fallback, kldb)
