@@ -114,3 +114,20 @@ def test_pages_make_no_third_party_requests(client: Client, sample_postings: Non
         assert loaded, path
         for url in loaded:
             assert not re.match(r"(https?:)?//", url) or url.startswith("http://testserver/"), (path, url)
+
+
+def test_occupation_page_links_to_the_same_offers_in_the_search(
+    client: Client, sample_postings: None
+) -> None:
+    posting = Posting.objects.filter(occupation__isnull=False, place__slug="bamberg").first()
+    assert posting is not None
+    assert posting.occupation is not None
+    page = html(client.get(f"/beruf/{posting.occupation.kldb}/bamberg"))
+    link = re.search(r'href="(/jobs\?kldb=[^"]+)"', page)
+    assert link
+    count = re.search(r"<strong>(\d+)</strong> Stellenangebot", page)
+    assert count
+    results = html(client.get(link.group(1).replace("&amp;", "&")))
+    assert f"<strong>{count.group(1)}</strong>" in results
+    assert "Filter entfernen" in results
+    assert client.get("/jobs", {"kldb": "12"}).status_code == 400

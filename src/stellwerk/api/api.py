@@ -91,9 +91,10 @@ def list_jobs(
     page: Annotated[int, Query(ge=1, description="Seite, ab 1")] = 1,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Treffer je Seite")] = 20,
     sort: Annotated[Sort, Query(description="relevanz, datum oder entfernung")] = Sort.RELEVANCE,
+    kldb: Annotated[str | None, Query(description="Beruf als 5-stelliger KldB-2010-Code")] = None,
 ) -> dict[str, object]:
     """Search current job offers by text, place and radius."""
-    search = JobSearch(was=was, wo=wo, umkreis=umkreis, sort=sort, page=page, size=size)
+    search = JobSearch(was=was, wo=wo, umkreis=umkreis, sort=sort, page=page, size=size, kldb=kldb)
     result = search_jobs(search, default_gazetteer(), search_backend())
     place = result.place
     return {

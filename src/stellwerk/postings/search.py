@@ -42,6 +42,8 @@ class JobSearch:
             raise InvalidSearch(f"page must be at least 1 and page × size at most {MAX_RESULT_WINDOW}")
         if len(self.was) > 200 or len(self.wo) > 100:
             raise InvalidSearch("was may have at most 200 and wo at most 100 characters")
+        if self.kldb is not None and not (len(self.kldb) == 5 and self.kldb.isdigit()):
+            raise InvalidSearch("kldb must be a 5-digit KldB 2010 code")
         if self.sort == Sort.DISTANCE and not self.wo.strip():
             raise InvalidSearch("sort=entfernung needs a place (wo)")
 

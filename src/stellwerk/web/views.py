@@ -66,12 +66,6 @@ def _occupation_key(taxonomy: Taxonomy, beruf: str, kldb: str | None) -> str | N
     return known.slug if known else kldb
 
 
-def _beruf_label(taxonomy: Taxonomy, kldb: str, fallback: str) -> tuple[str, str]:
-    """Return a seeker-friendly name and URL key for a KldB code."""
-    berufe = taxonomy.berufe_for(kldb)
-    return (berufe[0].name, berufe[0].slug) if berufe else (fallback, kldb)
-
-
 def _int(params: QueryDict, name: str, default: int) -> int:
     value = params.get(name, "").strip()
     if not value:
@@ -94,6 +88,7 @@ def _parse_search(params: QueryDict) -> JobSearch:
         umkreis=_int(params, "umkreis", DEFAULT_RADIUS_KM),
         sort=sort,
         page=_int(params, "page", 1),
+        kldb=params.get("kldb", "").strip() or None,
     )
 
 
@@ -101,7 +96,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
     """Render search results for Was / Wo / Umkreis with paging."""
     params = request.GET
     context: dict[str, Any] = {
-        "form": {k: params.get(k, "") for k in ("was", "wo", "umkreis", "sort")},
+        "form": {k: params.get(k, "") for k in ("was", "wo", "umkreis", "sort", "kldb")},
         "radius_choices": RADIUS_CHOICES,
         "sort_choices": SORT_CHOICES,
     }
@@ -121,6 +116,12 @@ def jobs(request: HttpRequest) -> HttpResponse:
         context["suggestions"] = [_suggestion_url(params, p.label) for p in exc.candidates]
     else:
         context["page"] = page
+        if search.kldb:
+            context["occupation"] = default_taxonomy().occupation(search.kldb)
+            rest = params.copy()
+            rest.pop("kldb", None)
+            rest.pop("page", None)
+            context["without_occupation"] = f"{reverse('web:jobs')}?{rest.urlencode()}"
         context["first_number"] = (page.search.page - 1) * page.search.size + 1
         context["page_links"] = _page_links(params, page.search.page, page.pages)
     return render(request, "web/jobs.html", context, status=status)
@@ -152,10 +153,10 @@ def posting(request: HttpRequest, posting_id: int, slug: str = "") -> HttpRespon
     )
     if slug != item.slug:
         return HttpResponsePermanentRedirect(item.get_absolute_url())
-    taxonomy = default_taxonomy()
     beruf_link = None
     if item.occupation and item.place:
-        name, key = _beruf_label(taxonomy, item.occupation.kldb, item.occupation.name)
+        key = _occupation_key(default_taxonomy(), item.beruf, item.occupation.kldb)
+        name = item.beruf or item.occupation.name
         beruf_link = (name, reverse("web:occupation_place", args=[key, item.place.slug]))
     context = {
         "posting": item,
@@ -184,6 +185,7 @@ def occupation_place(request: HttpRequest, occupation: str, place: str) -> HttpR
         except (UnknownPlace, AmbiguousPlace):
             raise Http404(f"Ort {place!r} unbekannt") from None
     market = local_market(found_occupation, beruf, found_place, search_backend())
-    search_link = f"{reverse('web:jobs')}?{urlencode({'was': market.display_name, 'wo': found_place.name})}"
+    query = {"kldb": found_occupation.kldb, "wo": found_place.name, "umkreis": market.radius_km}
+    search_link = f"{reverse('web:jobs')}?{urlencode(query)}"
     context = {"market": market, "search_link": search_link}
     return render(request, "web/occupation_place.html", context)
