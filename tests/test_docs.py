@@ -29,4 +29,5 @@ def test_the_quickstart_has_exactly_the_two_make_commands() -> None:
     quickstart = README.split("## Quickstart", 1)[1].split("##", 1)[0]
     assert re.findall(r"^make (\w+)", quickstart, re.M) == ["run", "test"]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    assert re.search(r"^run:", makefile, re.M)
+    assert re.search(r"^test:", makefile, re.M)
