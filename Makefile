@@ -35,8 +35,11 @@ format: install
 	$(BIN)/ruff format src tests scripts bench
 	$(BIN)/ruff check --fix src tests scripts bench
 
-bench: install  ## print import and search figures on the demo data
+bench: install  ## print import/search figures (demo data) and normalisation/classification figures (../shared/data)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/foundation.py
+	$(BIN)/python bench/normalize.py
+	$(BIN)/python bench/classification.py
 
 data: install  ## rebuild the packaged reference and demo data from ../shared/data
 	$(BIN)/python scripts/build_reference_data.py

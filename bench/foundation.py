@@ -23,12 +23,12 @@ import django
 
 django.setup()
 
+from stellwerk.normalize.posting import default_normalizers  # noqa: E402
 from stellwerk.postings.importing import demo_path, import_records  # noqa: E402
 from stellwerk.postings.indexing import process_outbox, reindex, search_backend  # noqa: E402
 from stellwerk.postings.search import JobSearch, search_jobs  # noqa: E402
 from stellwerk.postings.setup import prepare_database  # noqa: E402
 from stellwerk.reference.gazetteer import default_gazetteer  # noqa: E402
-from stellwerk.reference.taxonomy import default_taxonomy  # noqa: E402
 from stellwerk.search.interfaces import Sort  # noqa: E402
 from stellwerk.sources.ba_jobsuche import read_file  # noqa: E402
 
@@ -71,18 +71,18 @@ def queries() -> list[JobSearch]:
 
 
 def main() -> None:
-    gazetteer, taxonomy = default_gazetteer(), default_taxonomy()
+    gazetteer = default_gazetteer()
     print(f"setup (migrate + reference data): {timed(prepare_database):.2f} s")
     items = list(read_file(demo_path()))
     started = time.perf_counter()
-    summary = import_records(items, gazetteer, taxonomy)
+    summary = import_records(items, default_normalizers())
     first = time.perf_counter() - started
     indexing = timed(process_outbox)
     print(
         f"import, first run:  {summary.new} new in {first:.2f} s = {summary.new / first:,.0f} records/s "
-        f"(+ index via outbox {indexing:.2f} s)"
+        f"(normalise, store, index after each batch; outbox rest {indexing:.2f} s)"
     )
-    rerun = timed(lambda: import_records(items, gazetteer, taxonomy))
+    rerun = timed(lambda: import_records(items, default_normalizers()))
     rate = len(items) / rerun
     print(f"import, rerun:      {len(items)} unchanged in {rerun:.2f} s = {rate:,.0f} records/s")
     print(f"reindex:            {timed(reindex):.2f} s for {search_backend().count()} postings")

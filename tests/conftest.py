@@ -37,11 +37,10 @@ def reference_data(db: None) -> None:
 @pytest.fixture
 def sample_postings(reference_data: None, search_index: Path) -> None:
     """Import the committed BA sample (47 records) and bring the index up to date."""
+    from stellwerk.normalize.posting import default_normalizers
     from stellwerk.postings.importing import import_records
     from stellwerk.postings.indexing import process_outbox
-    from stellwerk.reference.gazetteer import default_gazetteer
-    from stellwerk.reference.taxonomy import default_taxonomy
     from stellwerk.sources.ba_jobsuche import read_file
 
-    import_records(read_file(FIXTURES / "ba_search_sample.json"), default_gazetteer(), default_taxonomy())
+    import_records(read_file(FIXTURES / "ba_search_sample.json"), default_normalizers())
     process_outbox()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import socket
@@ -136,3 +138,24 @@ def test_help_texts(tmp_path: Path, args: list[str]) -> None:
     result = stellwerk(tmp_path / "var", *args)
     assert result.returncode == 0
     assert "stellwerk" in result.stdout or "usage" in result.stdout.lower()
+
+
+def test_classify_adds_codes_and_confidences_to_a_csv(tmp_path: Path) -> None:
+    path = tmp_path / "titel.csv"
+    path.write_text(
+        "titel;arbeitgeber\nPflegefachkraft (m/w/d);Klinikum Dortmund\nGabelstaplerfahrer;Lager GmbH\n;\n",
+        encoding="utf-8",
+    )
+    result = stellwerk(tmp_path / "var", "classify", str(path))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["titel"] for r in rows] == ["Pflegefachkraft (m/w/d)", "Gabelstaplerfahrer", ""]
+    assert rows[0]["kldb"].startswith("813")
+    assert rows[1]["kldb"] == "52531"
+    assert all(0 <= float(r["confidence"]) <= 1 for r in rows)
+    assert rows[2]["kldb"] == ""
+    missing = tmp_path / "ohne.csv"
+    missing.write_text("name\nKoch\n", encoding="utf-8")
+    failed = stellwerk(tmp_path / "var", "classify", str(missing))
+    assert failed.returncode != 0
+    assert "no 'titel' column" in failed.stderr

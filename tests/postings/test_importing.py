@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from stellwerk.normalize.posting import default_normalizers
 from stellwerk.postings.importing import import_records
 from stellwerk.postings.indexing import process_outbox, reindex, search_backend
 from stellwerk.postings.models import Employer, IndexOutbox, Posting, SourceRecord
-from stellwerk.reference.gazetteer import default_gazetteer
-from stellwerk.reference.taxonomy import default_taxonomy
 from stellwerk.search.interfaces import SearchQuery
 from stellwerk.sources.ba_jobsuche import read_file
 
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def run_import(path: Path, **kwargs: object):  # type: ignore[no-untyped-def]
-    return import_records(read_file(path), default_gazetteer(), default_taxonomy(), **kwargs)  # type: ignore[arg-type]
+    return import_records(read_file(path), default_normalizers(), **kwargs)  # type: ignore[arg-type]
 
 
 def test_sample_is_imported_with_places_occupations_and_employers(

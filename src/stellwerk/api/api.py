@@ -7,16 +7,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Status
 
-from stellwerk.api.schemas import (
-    JobDetail,
-    JobList,
-    JobOut,
-    OccupationOut,
-    PlaceOut,
-    Problem,
-    SearchPlaceOut,
-    SourceOut,
-)
+from stellwerk.api.schemas import JobDetail, JobList, Problem
 from stellwerk.postings.indexing import search_backend
 from stellwerk.postings.models import Posting
 from stellwerk.postings.search import (
@@ -66,7 +57,7 @@ def _job(request: HttpRequest, posting: Posting, distance_km: float | None) -> d
     place = None
     if posting.lat is not None and posting.lon is not None:
         name = posting.place.name if posting.place else posting.place_name
-        place = PlaceOut(name=name, plz=posting.postal_code or None, lat=posting.lat, lon=posting.lon)
+        place = {"name": name, "plz": posting.postal_code or None, "lat": posting.lat, "lon": posting.lon}
     occupation = posting.occupation
     return {
         "id": str(posting.pk),
@@ -74,7 +65,7 @@ def _job(request: HttpRequest, posting: Posting, distance_km: float | None) -> d
         "employer": posting.employer.name if posting.employer else None,
         "place": place,
         "distance_km": distance_km,
-        "occupation": OccupationOut(kldb=occupation.kldb, name=occupation.name) if occupation else None,
+        "occupation": {"kldb": occupation.kldb, "name": occupation.name} if occupation else None,
         "published": posting.published.isoformat() if posting.published else None,
         "url": request.build_absolute_uri(posting.get_absolute_url()),
     }
@@ -101,12 +92,17 @@ def list_jobs(
         "count": result.count,
         "page": page,
         "size": size,
-        "place": SearchPlaceOut(
-            name=place.name, slug=place.slug, land=place.land, lat=place.lat, lon=place.lon
-        )
+        "place": {
+            "name": place.name,
+            "slug": place.slug,
+            "land": place.land,
+            "lat": place.lat,
+            "lon": place.lon,
+        }
         if place
         else None,
-        "results": [JobOut(**_job(request, f.posting, f.distance_km)) for f in result.results],
+        # Plain dicts: the response schema validates them once, instead of once more per constructed model.
+        "results": [_job(request, f.posting, f.distance_km) for f in result.results],
     }
 
 
@@ -121,13 +117,13 @@ def get_job(request: HttpRequest, posting_id: int) -> Status[dict[str, object]]:
     if posting is None:
         return Status(404, {"detail": f"no posting with id {posting_id}", "suggestions": []})
     record = posting.source_record
-    source = SourceOut(
-        source=record.source,
-        external_id=record.external_id,
-        url=posting.source_url or None,
-        external_url=posting.external_url or None,
-        fetched_at=record.fetched_at.isoformat(),
-    )
+    source = {
+        "source": record.source,
+        "external_id": record.external_id,
+        "url": posting.source_url or None,
+        "external_url": posting.external_url or None,
+        "fetched_at": record.fetched_at.isoformat(),
+    }
     detail = {
         **_job(request, posting, None),
         "title_as_published": posting.title_raw,
@@ -139,6 +135,11 @@ def get_job(request: HttpRequest, posting_id: int) -> Status[dict[str, object]]:
         "first_seen": posting.first_seen.isoformat(),
         "last_seen": posting.last_seen.isoformat(),
         "status": posting.status,
+        "occupation_source": posting.occupation_source or None,
+        "occupation_confidence": posting.occupation_confidence,
+        "terms": posting.terms,
+        "salary": posting.salary,
+        "skills": posting.skills,
         "sources": [source],
     }
     return Status(200, detail)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Schema
 
 
@@ -76,6 +78,11 @@ class JobDetail(JobOut):
     first_seen: str
     last_seen: str
     status: str
+    occupation_source: str | None
+    occupation_confidence: float | None
+    terms: dict[str, Any]
+    salary: dict[str, Any]
+    skills: list[str]
     sources: list[SourceOut]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
@@ -15,13 +15,9 @@ from django.utils import timezone
 
 from stellwerk.domain.postings import InvalidRecord, PostingData, RawRecord, ReadError
 from stellwerk.domain.text import fold, slugify
-from stellwerk.normalize.occupations import kldb_for_beruf
-from stellwerk.normalize.places import match_place
-from stellwerk.normalize.titles import clean_title
+from stellwerk.normalize.posting import Normalizers, normalize_posting, salary_json, terms_json
 from stellwerk.postings.indexing import enqueue
 from stellwerk.postings.models import Employer, Occupation, Place, Posting, SourceRecord
-from stellwerk.reference.gazetteer import Gazetteer
-from stellwerk.reference.taxonomy import Taxonomy
 from stellwerk.sources.ba_jobsuche import content_hash, map_record
 
 BATCH_SIZE = 500
@@ -63,9 +59,8 @@ class ImportSummary:
 class _Resolver:
     """Caches the lookups an import repeats for every record: places, occupations, employers."""
 
-    def __init__(self, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:
-        self.gazetteer = gazetteer
-        self.taxonomy = taxonomy
+    def __init__(self, tools: Normalizers) -> None:
+        self.tools = tools
         self.place_ids = dict(Place.objects.values_list("slug", "pk"))
         self.occupation_ids = dict(Occupation.objects.values_list("kldb", "pk"))
         self.employers: dict[str, int] = dict(Employer.objects.values_list("key", "pk"))
@@ -88,26 +83,32 @@ class _Resolver:
         return self.employers[key]
 
     def posting_fields(self, data: PostingData) -> dict[str, object]:
-        place = match_place(self.gazetteer, data.place_name, data.postal_code, data.region)
-        kldb = kldb_for_beruf(self.taxonomy, data.beruf) if data.beruf else None
-        lat, lon = data.lat, data.lon
-        if (lat is None or lon is None) and place is not None:
-            lat, lon = place.lat, place.lon
-        title = clean_title(data.title)
+        normalized = normalize_posting(data, self.tools)
+        place, kldb = normalized.place, normalized.kldb
+        low, high = normalized.salary_month_cents
         return {
             "title_raw": data.title[:500],
-            "title": title[:500],
-            "slug": slugify(title)[:100] or "stellenangebot",
+            "title": normalized.title[:500],
+            "slug": slugify(normalized.title)[:100] or "stellenangebot",
             "employer_id": self.employer_id(data.employer),
             "place_id": self.place_ids.get(place.slug) if place else None,
             "place_name": (data.place_name or "")[:200],
             "postal_code": data.postal_code or "",
             "region": (data.region or "")[:100],
-            "lat": lat,
-            "lon": lon,
+            "lat": normalized.lat,
+            "lon": normalized.lon,
             "occupation_id": self.occupation_ids.get(kldb) if kldb else None,
+            "occupation_source": normalized.occupation_source,
+            "occupation_confidence": normalized.occupation_confidence,
+            "occupation_evidence": list(normalized.occupation_evidence),
             "beruf": (data.beruf or "")[:300],
             "description": data.description,
+            "terms": terms_json(normalized.terms),
+            "salary": salary_json(normalized.salary),
+            "salary_min_cents": low,
+            "salary_max_cents": high,
+            "skills": list(normalized.skills),
+            "unknowns": normalized.unknowns,
             "external_url": data.external_url or "",
             "source_url": data.source_url or "",
             "published": data.published,
@@ -124,82 +125,133 @@ def _status(valid_through: date | None, today: date) -> str:
 
 def import_records(
     items: Iterable[RawRecord | ReadError],
-    gazetteer: Gazetteer,
-    taxonomy: Taxonomy,
+    tools: Normalizers,
     *,
     fetched_at: datetime | None = None,
     on_progress: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> ImportSummary:
-    """Store every record verbatim and create or update its posting; a bad record is kept with its error."""
+    """Store every record verbatim and create or update its posting; a bad record is kept with its error.
+
+    With `force`, unchanged records are normalised again too (after the normalisers changed).
+    """
     fetched_at = fetched_at or timezone.now()
     summary = ImportSummary()
-    resolver = _Resolver(gazetteer, taxonomy)
+    resolver = _Resolver(tools)
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, BATCH_SIZE)):
         with transaction.atomic():
-            _import_batch(batch, resolver, fetched_at, summary)
+            _import_batch(batch, resolver, fetched_at, summary, force)
         if on_progress:
             on_progress(len(batch))
     return summary
 
 
+def stored_records() -> Iterator[RawRecord]:
+    """Yield every stored source record as it was read, for normalising again."""
+    rows = SourceRecord.objects.order_by("pk").values_list("source", "external_id", "payload", "locator")
+    for source, external_id, payload, locator in rows.iterator(chunk_size=BATCH_SIZE):
+        yield RawRecord(source=source, external_id=external_id, payload=payload, locator=locator)
+
+
+def renormalize(tools: Normalizers, on_progress: Callable[[int], None] | None = None) -> ImportSummary:
+    """Normalise every stored raw record again and update its posting; nothing is fetched."""
+    return import_records(stored_records(), tools, on_progress=on_progress, force=True)
+
+
 def _import_batch(
-    batch: list[RawRecord | ReadError], resolver: _Resolver, fetched_at: datetime, summary: ImportSummary
+    batch: list[RawRecord | ReadError],
+    resolver: _Resolver,
+    fetched_at: datetime,
+    summary: ImportSummary,
+    force: bool,
 ) -> None:
     """Import one batch with a handful of bulk statements instead of several per record."""
-    ids = {item.external_id for item in batch if isinstance(item, RawRecord)}
-    records = {
-        (r.source, r.external_id): r
-        for r in SourceRecord.objects.filter(external_id__in=ids).select_related("posting")
-    }
-    postings = {key: p for key, record in records.items() if (p := _posting_of(record)) is not None}
-    new_records: dict[tuple[str, str], SourceRecord] = {}
-    changed_records: dict[tuple[str, str], SourceRecord] = {}
-    mapped: dict[tuple[str, str], PostingData] = {}
-    created: set[tuple[str, str]] = set()
-    seen: list[Posting] = []
+    work = _Batch(batch, resolver, summary, fetched_at)
     for item in batch:
         if isinstance(item, ReadError):
             summary.rejected.append(Rejection(item.source, item.locator, item.reason))
-            continue
+        else:
+            work.add(item, force)
+    work.save()
+
+
+class _Batch:
+    """The records of one batch, the postings they touch, and what must be written."""
+
+    def __init__(
+        self,
+        batch: list[RawRecord | ReadError],
+        resolver: _Resolver,
+        summary: ImportSummary,
+        fetched_at: datetime,
+    ) -> None:
+        ids = {item.external_id for item in batch if isinstance(item, RawRecord)}
+        self.records = {
+            (r.source, r.external_id): r
+            for r in SourceRecord.objects.filter(external_id__in=ids).select_related("posting")
+        }
+        self.postings = {key: p for key, r in self.records.items() if (p := _posting_of(r)) is not None}
+        self.resolver, self.summary, self.fetched_at = resolver, summary, fetched_at
+        self.new_records: dict[tuple[str, str], SourceRecord] = {}
+        self.changed_records: dict[tuple[str, str], SourceRecord] = {}
+        self.mapped: dict[tuple[str, str], PostingData] = {}
+        self.created: set[tuple[str, str]] = set()
+        self.seen: list[Posting] = []
+
+    def add(self, item: RawRecord, force: bool) -> None:
+        """Take one record: store it if new or changed, and map it to posting fields."""
         key = (item.source, item.external_id)
         digest = content_hash(item.payload)
-        record = records.get(key)
-        if record is not None and record.content_hash == digest:
-            if record.error:
-                summary.rejected.append(Rejection(item.source, item.locator, record.error))
-            else:
-                summary.unchanged += 1
-                seen.extend([postings[key]] if key in postings else [])
-            continue
+        record = self.records.get(key)
+        same = record is not None and record.content_hash == digest
+        if record is not None and same and not force:
+            self._unchanged(key, record, item.locator)
+            return
         if record is None:
-            record = records[key] = new_records[key] = SourceRecord(
-                source=item.source, external_id=item.external_id
-            )
-        elif key not in new_records:
-            changed_records[key] = record
-        record.payload, record.content_hash, record.fetched_at = item.payload, digest, fetched_at
-        record.locator = item.locator[:200]
+            record = SourceRecord(source=item.source, external_id=item.external_id)
+            self.records[key] = self.new_records[key] = record
+        if not same:
+            # Normalising an unchanged record again keeps when it was fetched.
+            record.payload, record.content_hash, record.fetched_at = item.payload, digest, self.fetched_at
+            record.locator = item.locator[:200]
+        error = self._map(key, item)
+        if key not in self.new_records and (not same or error != record.error):
+            self.changed_records[key] = record
+        record.error = error
+
+    def _unchanged(self, key: tuple[str, str], record: SourceRecord, locator: str) -> None:
+        if record.error:
+            self.summary.rejected.append(Rejection(record.source, locator, record.error))
+            return
+        self.summary.unchanged += 1
+        if key in self.postings:
+            self.seen.append(self.postings[key])
+
+    def _map(self, key: tuple[str, str], item: RawRecord) -> str:
+        """Map the record and count it; return the error, empty when it maps."""
         try:
-            mapped[key] = map_record(item)
+            self.mapped[key] = map_record(item)
         except InvalidRecord as exc:
-            record.error = str(exc)
-            mapped.pop(key, None)
-            summary.rejected.append(Rejection(item.source, item.locator, record.error))
-            continue
-        record.error = ""
+            self.mapped.pop(key, None)
+            self.summary.rejected.append(Rejection(item.source, item.locator, str(exc)))
+            return str(exc)
         # A repeat of a record earlier in the same batch updates the posting that one creates.
-        if key in postings or key in created:
-            summary.updated += 1
+        if key in self.postings or key in self.created:
+            self.summary.updated += 1
         else:
-            summary.new += 1
-            created.add(key)
-    SourceRecord.objects.bulk_create(new_records.values())
-    SourceRecord.objects.bulk_update(
-        changed_records.values(), ["payload", "content_hash", "fetched_at", "locator", "error"]
-    )
-    _save_postings(mapped, records, postings, resolver, fetched_at)
-    _mark_seen(seen, fetched_at)
+            self.summary.new += 1
+            self.created.add(key)
+        return ""
+
+    def save(self) -> None:
+        """Write records and postings in bulk and queue the postings for the index."""
+        SourceRecord.objects.bulk_create(self.new_records.values())
+        SourceRecord.objects.bulk_update(
+            self.changed_records.values(), ["payload", "content_hash", "fetched_at", "locator", "error"]
+        )
+        _save_postings(self.mapped, self.records, self.postings, self.resolver)
+        _mark_seen(self.seen, self.fetched_at)
 
 
 def _posting_of(record: SourceRecord) -> Posting | None:
@@ -214,7 +266,6 @@ def _save_postings(
     records: dict[tuple[str, str], SourceRecord],
     postings: dict[tuple[str, str], Posting],
     resolver: _Resolver,
-    fetched_at: datetime,
 ) -> None:
     """Create or update the postings of mapped records in bulk and queue them for the index."""
     new, changed = [], []
@@ -222,15 +273,14 @@ def _save_postings(
     for key, data in mapped.items():
         values = resolver.posting_fields(data)
         fields = list(values)
+        seen_at = records[key].fetched_at
         posting = postings.get(key)
         if posting is None:
-            new.append(
-                Posting(source_record=records[key], first_seen=fetched_at, last_seen=fetched_at, **values)
-            )
+            new.append(Posting(source_record=records[key], first_seen=seen_at, last_seen=seen_at, **values))
             continue
         for name, value in values.items():
             setattr(posting, name, value)
-        posting.last_seen = max(posting.last_seen, fetched_at)
+        posting.last_seen = max(posting.last_seen, seen_at)
         # bulk_update skips auto_now, so the change time is set here.
         posting.updated_at = timezone.now()
         changed.append(posting)

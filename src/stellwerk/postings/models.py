@@ -88,6 +88,11 @@ class Posting(models.Model):
         ACTIVE = "active", "aktiv"
         EXPIRED = "expired", "abgelaufen"
 
+    class OccupationSource(models.TextChoices):
+        SOURCE = "source", "Angabe der Quelle"
+        CLASSIFIER = "classifier", "automatisch klassifiziert"
+        NONE = "", "unbekannt"
+
     source_record = models.OneToOneField(SourceRecord, on_delete=models.PROTECT, related_name="posting")
     title_raw = models.CharField("Titel wie veröffentlicht", max_length=500)
     title = models.CharField("Titel", max_length=500)
@@ -104,9 +109,23 @@ class Posting(models.Model):
     occupation = models.ForeignKey(
         Occupation, null=True, blank=True, on_delete=models.PROTECT, related_name="postings"
     )
+    occupation_source = models.CharField(
+        max_length=12, choices=OccupationSource.choices, blank=True, default=""
+    )
+    occupation_confidence = models.FloatField(null=True, blank=True)
+    occupation_evidence = models.JSONField(default=list, blank=True)
     beruf = models.CharField("Beruf laut Quelle", max_length=300, blank=True)
     description = models.TextField(blank=True)
     terms = models.JSONField(default=dict, blank=True)
+    salary = models.JSONField(
+        default=dict, blank=True, help_text="Amounts and tariffs as stated, with the text."
+    )
+    salary_min_cents = models.PositiveIntegerField("Gehalt ab (Monat, Cent)", null=True, blank=True)
+    salary_max_cents = models.PositiveIntegerField("Gehalt bis (Monat, Cent)", null=True, blank=True)
+    skills = models.JSONField(default=list, blank=True)
+    unknowns = models.JSONField(
+        default=dict, blank=True, help_text="Fields that normalisation could not determine, with the reason."
+    )
     external_url = models.URLField(max_length=1000, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
     published = models.DateField(null=True, blank=True)

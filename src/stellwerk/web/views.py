@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from stellwerk.normalize.skills import default_lexicon
 from stellwerk.postings.indexing import search_backend
 from stellwerk.postings.market import local_market
 from stellwerk.postings.models import Place, Posting
@@ -18,6 +19,7 @@ from stellwerk.reference.gazetteer import AmbiguousPlace, UnknownPlace, default_
 from stellwerk.reference.taxonomy import Taxonomy, UnknownOccupation, default_taxonomy
 from stellwerk.search.interfaces import Sort
 from stellwerk.web.jsonld import job_posting_jsonld, script_safe_json
+from stellwerk.web.presenters import salary_phrases, skill_labels, terms_phrases
 
 RADIUS_CHOICES = (5, 10, 15, 25, 50, 100, 200)
 SORT_CHOICES = ((Sort.RELEVANCE, "Relevanz"), (Sort.DATE, "Datum"), (Sort.DISTANCE, "Entfernung"))
@@ -160,6 +162,9 @@ def posting(request: HttpRequest, posting_id: int, slug: str = "") -> HttpRespon
         beruf_link = (name, reverse("web:occupation_place", args=[key, item.place.slug]))
     context = {
         "posting": item,
+        "salary": salary_phrases(item.salary),
+        "terms": terms_phrases(item.terms),
+        "skills": skill_labels(item.skills, default_lexicon()),
         "jsonld": script_safe_json(
             job_posting_jsonld(item, request.build_absolute_uri(item.get_absolute_url()))
         ),

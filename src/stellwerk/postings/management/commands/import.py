@@ -11,9 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from stellwerk.domain.postings import RawRecord, ReadError
+from stellwerk.normalize.posting import default_normalizers
 from stellwerk.postings.importing import ImportSummary, demo_path, import_records
-from stellwerk.reference.gazetteer import default_gazetteer
-from stellwerk.reference.taxonomy import default_taxonomy
 from stellwerk.sources.ba_jobsuche import UnreadableInput, read_file
 
 SHOWN_REJECTIONS = 20
@@ -51,10 +50,7 @@ class Command(BaseCommand):
         ) as progress:
             task = progress.add_task("import", total=len(items))
             summary = import_records(
-                items,
-                default_gazetteer(),
-                default_taxonomy(),
-                on_progress=lambda n: progress.advance(task, n),
+                items, default_normalizers(), on_progress=lambda n: progress.advance(task, n)
             )
         self._report(summary, unreadable)
 
