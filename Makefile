@@ -1,49 +1,32 @@
-# Stellwerk developer commands. `make run` and `make test` are the README quickstart.
+# Shortcuts for dev.py, which needs nothing but Python 3.11 (`python3 dev.py run|test|lint`).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV ?= .venv
-BIN := $(VENV)/bin
-HOST ?= 127.0.0.1
-PORT ?= 8000
+BIN := .venv/bin
 
-.PHONY: install run test test-sqlite test-postgres lint format typecheck bench data clean
+.PHONY: run test lint format bench data clean
 
-$(BIN)/stellwerk: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $@
+run:  ## install into .venv, import the demo data into ./var, serve http://127.0.0.1:8000
+	$(PYTHON) dev.py run
 
-install: $(BIN)/stellwerk  ## create .venv and install Stellwerk with its development tools
+test:  ## the whole suite on SQLite, and on PostgreSQL where STELLWERK_TEST_DATABASE_URL is set
+	$(PYTHON) dev.py test
 
-run: install  ## create the SQLite database under ./var, import the demo data, serve on http://$(HOST):$(PORT)
-	$(BIN)/stellwerk import --demo
-	$(BIN)/stellwerk serve --host $(HOST) --port $(PORT)
+lint:  ## ruff check, ruff format --check, mypy --strict
+	$(PYTHON) dev.py lint
 
-test: install  ## run the whole test suite on SQLite, and on PostgreSQL too where STELLWERK_TEST_DATABASE_URL is set
-	$(BIN)/pytest
-	@if [ -n "$$STELLWERK_TEST_DATABASE_URL" ]; then \
-		echo "--- again on PostgreSQL ($$STELLWERK_TEST_DATABASE_URL)"; \
-		STELLWERK_TEST_BACKEND=postgres $(BIN)/pytest; \
-	else echo "STELLWERK_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
+format:
+	$(BIN)/ruff format src tests scripts bench dev.py
+	$(BIN)/ruff check --fix src tests scripts bench dev.py
 
-lint: install  ## ruff lint and format check, mypy
-	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
-	$(BIN)/mypy
-
-format: install
-	$(BIN)/ruff format src tests scripts bench
-	$(BIN)/ruff check --fix src tests scripts bench
-
-bench: install  ## print import/search figures (demo data) and normalisation/classification figures (../shared/data)
+bench:  ## import/search figures (demo data), normalisation and classification figures (../shared/data)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/foundation.py
 	$(BIN)/python bench/normalize.py
 	$(BIN)/python bench/classification.py
 
-data: install  ## rebuild the packaged reference and demo data from ../shared/data
+data:  ## rebuild the packaged data from ../shared/data
 	$(BIN)/python scripts/build_reference_data.py
+	$(BIN)/python scripts/build_classifier.py
 	$(BIN)/python scripts/build_demo_data.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv var .pytest_cache .mypy_cache .ruff_cache
