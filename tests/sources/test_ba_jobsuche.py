@@ -192,3 +192,10 @@ def test_unflatten_nests_dotted_columns() -> None:
 def test_mapping_arbitrary_payloads_never_raises_anything_but_invalid_record(item: dict[str, object]) -> None:
     with contextlib.suppress(InvalidRecord):
         map_search_result(item, "x")
+
+
+def test_the_fulltext_exports_unknown_marker_is_a_missing_value() -> None:
+    row = {"job_title": "Koch", "index": "Unknown", "city": "Unknown", "job_url": "x/jobdetail/1-S"}
+    data = map_record(RawRecord(FULLTEXT_SOURCE, "1-S", row, "Zeile 2"))
+    assert data.postal_code is None
+    assert data.place_name is None

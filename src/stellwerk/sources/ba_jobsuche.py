@@ -21,8 +21,8 @@ FULLTEXT_SOURCE = "ba-volltext"
 JOBDETAIL_URL = "https://www.arbeitsagentur.de/jobsuche/jobdetail/{refnr}"
 BERLIN = ZoneInfo("Europe/Berlin")
 _REFNR_IN_URL = re.compile(r"/jobdetail/([^/?#]+)")
-# The BA export writes missing values as the literal string "null".
-_MISSING = {"", "null", "none", "nan"}
+# The BA export writes missing values as the literal string "null"; the full-text export as "Unknown".
+_MISSING = {"", "null", "none", "nan", "unknown"}
 
 # CSV exports are read in full; a field beyond this is a broken file, not a posting.
 csv.field_size_limit(10_000_000)

@@ -12,8 +12,14 @@ from django.core.management.base import BaseCommand
 from stellwerk.postings.quality import QualityReport, Share, quality_report
 
 
+def _number(value: int) -> str:
+    """Format an integer the German way: 7329 -> "7.329"."""
+    return f"{value:,}".replace(",", ".")
+
+
 def _share(label: str, share: Share) -> str:
-    return f"  {label:<28} {share.count:>9,} von {share.total:,}  ({share.percent:5.1f} %)".replace(",", ".")
+    percent = f"{share.percent:5.1f}".replace(".", ",")
+    return f"  {label:<28} {_number(share.count):>9} von {_number(share.total)}  ({percent} %)"
 
 
 class Command(BaseCommand):
@@ -30,7 +36,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(_as_json(report), ensure_ascii=False, sort_keys=True))
             return
         write = self.stdout.write
-        write(f"Stellenangebote: {report.postings:,}".replace(",", "."))
+        write(f"Stellenangebote: {_number(report.postings)}")
         write(_share("mit Ort (geokodiert)", report.geocoded))
         write("  Beruf (KldB 2010):")
         for label, share in report.classified.items():
@@ -43,9 +49,8 @@ class Command(BaseCommand):
         write("Quellen:")
         for source, count in report.records_by_source.items():
             failed = report.errors_by_source.get(source, [])
-            write(
-                f"  {source}: {count:,} Datensätze, {sum(n for _, n in failed):,} abgelehnt".replace(",", ".")
-            )
+            rejected = sum(n for _, n in failed)
+            write(f"  {source}: {_number(count)} Datensätze, {_number(rejected)} abgelehnt")
             for reason, n in failed:
                 write(f"    {n:>6}× {reason}")
 
