@@ -35,17 +35,17 @@ class JobSearch:
 
     def __post_init__(self) -> None:
         if not 1 <= self.umkreis <= MAX_RADIUS_KM:
-            raise InvalidSearch(f"umkreis must be between 1 and {MAX_RADIUS_KM} km")
+            raise InvalidSearch(f"umkreis muss zwischen 1 und {MAX_RADIUS_KM} km liegen")
         if not 1 <= self.size <= MAX_PAGE_SIZE:
-            raise InvalidSearch(f"size must be between 1 and {MAX_PAGE_SIZE}")
+            raise InvalidSearch(f"size muss zwischen 1 und {MAX_PAGE_SIZE} liegen")
         if self.page < 1 or self.page * self.size > MAX_RESULT_WINDOW:
-            raise InvalidSearch(f"page must be at least 1 and page × size at most {MAX_RESULT_WINDOW}")
+            raise InvalidSearch(f"page muss mindestens 1 sein und page × size höchstens {MAX_RESULT_WINDOW}")
         if len(self.was) > 200 or len(self.wo) > 100:
-            raise InvalidSearch("was may have at most 200 and wo at most 100 characters")
+            raise InvalidSearch("was darf höchstens 200, wo höchstens 100 Zeichen lang sein")
         if self.kldb is not None and not (len(self.kldb) == 5 and self.kldb.isdigit()):
-            raise InvalidSearch("kldb must be a 5-digit KldB 2010 code")
+            raise InvalidSearch("kldb muss ein fünfstelliger Code der KldB 2010 sein")
         if self.sort == Sort.DISTANCE and not self.wo.strip():
-            raise InvalidSearch("sort=entfernung needs a place (wo)")
+            raise InvalidSearch("sort=entfernung braucht einen Ort (wo)")
 
 
 @dataclass(frozen=True, slots=True)
