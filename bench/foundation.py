@@ -74,7 +74,8 @@ def main() -> None:
     gazetteer = default_gazetteer()
     print(f"setup (migrate + reference data): {timed(prepare_database):.2f} s")
     items = list(read_file(demo_path()))
-    print(f"loading normalisers (gazetteer, taxonomy, classifier, skills): {timed(default_normalizers):.2f} s")
+    loading = timed(default_normalizers)
+    print(f"loading normalisers (gazetteer, taxonomy, classifier, skills): {loading:.2f} s")
     started = time.perf_counter()
     summary = import_records(items, default_normalizers())
     first = time.perf_counter() - started
