@@ -86,13 +86,17 @@ class TantivySearch:
             return self._index
 
     def _new_generation(self) -> str:
+        name, _ = self._create_generation()
+        self._point_to(name)
+        return name
+
+    def _create_generation(self) -> tuple[str, tantivy.Index]:
+        """Create the next generation's folder with an empty index; callers point to it when it is ready."""
         self.directory.mkdir(parents=True, exist_ok=True)
         numbers = [int(p.name[4:]) for p in self.directory.glob("gen-*") if p.name[4:].isdigit()]
         name = f"gen-{max(numbers, default=0) + 1}"
         (self.directory / name).mkdir()
-        tantivy.Index(SCHEMA, path=str(self.directory / name), reuse=False)
-        self._point_to(name)
-        return name
+        return name, tantivy.Index(SCHEMA, path=str(self.directory / name), reuse=False)
 
     def _point_to(self, generation: str) -> None:
         tmp = self.directory / f"{_POINTER}.tmp"
@@ -129,11 +133,7 @@ class TantivySearch:
         """Build a new generation from all documents, swap it in, and remove the old ones."""
         with self._write_lock():
             old = self._current_generation()
-            numbers = [int(p.name[4:]) for p in self.directory.glob("gen-*") if p.name[4:].isdigit()]
-            name = f"gen-{max(numbers, default=0) + 1}"
-            path = self.directory / name
-            path.mkdir(parents=True)
-            index = tantivy.Index(SCHEMA, path=str(path), reuse=False)
+            name, index = self._create_generation()
             writer = index.writer(heap_size=_WRITER_HEAP * 2)
             count = 0
             for document in documents:
