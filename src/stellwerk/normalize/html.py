@@ -9,10 +9,29 @@ from html.parser import HTMLParser
 import nh3
 
 # Tags whose content is never text a reader should see.
-_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg"})
+_INVISIBLE = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg"}
+)
 # Tags that end a line of text, so that words on both sides do not run together.
 _BLOCK = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table"}
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "table",
+    }
 )
 _SAFE_TAGS = frozenset({"p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "h3", "h4", "h5", "h6"})
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
@@ -71,5 +90,7 @@ def sanitize_html(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    lines = (
+        _SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    )
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
