@@ -62,3 +62,17 @@ def test_what_stays_unknown_says_why(tools) -> None:  # type: ignore[no-untyped-
     assert result.salary is None
     assert result.salary_month_cents == (None, None)
     assert terms_json(result.terms) == {}
+
+
+def test_stated_fields_win_over_the_text(tools) -> None:  # type: ignore[no-untyped-def]
+    data = PostingData(
+        title="Pflegefachkraft (m/w/d) in Teilzeit",
+        place_name="Dortmund",
+        description="Vergütung nach Vereinbarung. Unbefristete Stelle.",
+        terms={"arbeitszeit": "vz", "befristung": "1"},
+        salary_text="3.300 € – 3.800 € brutto pro Monat",
+    )
+    result = normalize_posting(data, tools)
+    assert result.terms.working_time == {"vz"}
+    assert result.terms.fixed_term is True
+    assert result.salary_month_cents == (330_000, 380_000)

@@ -48,6 +48,10 @@ class PostingData:
     external_url: str | None = None
     source_url: str | None = None
     description: str = ""
+    # Terms as the source states them in fields (BA or schema.org names), read before the text.
+    terms: JsonObject | None = None
+    # Pay as the source states it in fields, written out as a German phrase the salary parser reads.
+    salary_text: str | None = None
 
 
 class InvalidRecord(ValueError):

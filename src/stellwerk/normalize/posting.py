@@ -73,8 +73,11 @@ def normalize_posting(data: PostingData, tools: Normalizers) -> NormalizedPostin
     if (lat is None or lon is None) and place is not None:
         lat, lon = place.lat, place.lon
     kldb, source, confidence, evidence = _occupation(data, title, tools, unknowns)
-    # The description first: the salary and terms parsers share its cleaned form (clean_text caches it).
-    salary = parse_salary(data.description) if data.description else Unknown("no description")
+    # Stated fields first, then the description: the salary and terms parsers share its cleaned form
+    # (clean_text caches it).
+    salary = parse_salary(data.salary_text) if data.salary_text else Unknown("no salary fields")
+    if isinstance(salary, Unknown):
+        salary = parse_salary(data.description) if data.description else Unknown("no description")
     if isinstance(salary, Unknown):
         salary = parse_salary(data.title)
     salary_info: SalaryInfo | None = None
@@ -92,7 +95,7 @@ def normalize_posting(data: PostingData, tools: Normalizers) -> NormalizedPostin
         occupation_source=source,
         occupation_confidence=confidence,
         occupation_evidence=evidence,
-        terms=parse_terms(data.title, data.description),
+        terms=parse_terms(data.title, data.description, data.terms),
         salary=salary_info,
         salary_month_cents=month,
         skills=tuple(
