@@ -16,9 +16,11 @@ from django.utils import timezone
 from stellwerk.domain.postings import InvalidRecord, PostingData, RawRecord, ReadError
 from stellwerk.domain.text import fold, slugify
 from stellwerk.normalize.posting import Normalizers, normalize_posting, salary_json, terms_json
+from stellwerk.postings.expiry import GONE, expiry_by_date
 from stellwerk.postings.indexing import enqueue
 from stellwerk.postings.models import Employer, Occupation, Place, Posting, SourceRecord
-from stellwerk.sources.ba_jobsuche import content_hash, map_record
+from stellwerk.sources.ba_jobsuche import content_hash
+from stellwerk.sources.registry import map_any
 
 BATCH_SIZE = 500
 
@@ -114,13 +116,20 @@ class _Resolver:
             "published": data.published,
             "start_date": data.start_date,
             "valid_through": data.valid_through,
-            "status": _status(data.valid_through, timezone.localdate()),
+            **_status(data.valid_through, timezone.localdate()),
         }
 
 
-def _status(valid_through: date | None, today: date) -> str:
-    expired = valid_through is not None and valid_through < today
-    return Posting.Status.EXPIRED if expired else Posting.Status.ACTIVE
+def _status(valid_through: date | None, today: date) -> dict[str, object]:
+    """Return the status fields of a posting that its source has just delivered."""
+    if valid_through is not None and valid_through < today:
+        return {
+            "status": Posting.Status.EXPIRED,
+            "expired_at": timezone.now(),
+            "expiry_reason": expiry_by_date(valid_through),
+        }
+    # Delivered again and current: a posting that had gone from its source's listing is back.
+    return {"status": Posting.Status.ACTIVE, "expired_at": None, "expiry_reason": ""}
 
 
 def import_records(
@@ -231,7 +240,7 @@ class _Batch:
     def _map(self, key: tuple[str, str], item: RawRecord) -> str:
         """Map the record and count it; return the error, empty when it maps."""
         try:
-            self.mapped[key] = map_record(item)
+            self.mapped[key] = map_any(item)
         except InvalidRecord as exc:
             self.mapped.pop(key, None)
             self.summary.rejected.append(Rejection(item.source, item.locator, str(exc)))
@@ -292,8 +301,18 @@ def _save_postings(
 
 
 def _mark_seen(postings: list[Posting], fetched_at: datetime) -> None:
-    """Move last_seen forward by whole days only, so a rerun on the same day writes nothing."""
+    """Move last_seen forward by whole days only, so a rerun on the same day writes nothing.
+
+    A posting that had gone from its source's complete listing and is delivered again unchanged is current
+    again.
+    """
     today = timezone.localdate(fetched_at)
     stale = [p.pk for p in postings if timezone.localdate(p.last_seen) < today]
     if stale:
         Posting.objects.filter(pk__in=stale).update(last_seen=fetched_at)
+    back = [p.pk for p in postings if p.status == Posting.Status.EXPIRED and p.expiry_reason == GONE]
+    if back:
+        Posting.objects.filter(pk__in=back).update(
+            status=Posting.Status.ACTIVE, expired_at=None, expiry_reason=""
+        )
+        enqueue(back)

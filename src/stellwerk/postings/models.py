@@ -1,4 +1,4 @@
-"""Data model: raw source records, postings, employers, places, occupations, and the index outbox."""
+"""Data model: raw source records and source runs, postings and their duplicate clusters, reference tables."""
 
 from __future__ import annotations
 
@@ -81,8 +81,91 @@ class SourceRecord(models.Model):
         return f"{self.source}:{self.external_id}"
 
 
+class SourceRun(models.Model):
+    """One run of a connector: what it fetched, what it stored, what failed, and where to resume."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "läuft"
+        FINISHED = "finished", "abgeschlossen"
+        FAILED = "failed", "fehlgeschlagen"
+
+    source = models.CharField(max_length=40)
+    key = models.CharField(
+        max_length=64, db_index=True, help_text="Fingerprint of source and parameters; a rerun resumes by it."
+    )
+    parameters = models.JSONField(default=dict)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    fetched = models.PositiveIntegerField("gelesen", default=0)
+    new = models.PositiveIntegerField("neu", default=0)
+    updated = models.PositiveIntegerField("aktualisiert", default=0)
+    unchanged = models.PositiveIntegerField("unverändert", default=0)
+    rejected = models.PositiveIntegerField("abgelehnt", default=0)
+    expired = models.PositiveIntegerField("abgelaufen", default=0)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="The first errors of the run, with reasons."
+    )
+    checkpoint = models.JSONField(null=True, blank=True, help_text="Where an interrupted run resumes.")
+    notes = models.JSONField(default=list, blank=True, help_text="What the run could not reach, and why.")
+
+    class Meta:
+        verbose_name = "Quell-Lauf"
+        verbose_name_plural = "Quell-Läufe"
+        ordering = ("-started_at",)
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PageValidator(models.Model):
+    """The ETag and Last-Modified a page last answered with, for conditional requests."""
+
+    url = models.CharField(max_length=1000, unique=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "Seiten-Validator"
+        verbose_name_plural = "Seiten-Validatoren"
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Cluster(models.Model):
+    """Postings of one job from several sources or reposts; seekers see the canonical one."""
+
+    canonical = models.OneToOneField(
+        "Posting", null=True, blank=True, on_delete=models.SET_NULL, related_name="canonical_of"
+    )
+    size = models.PositiveIntegerField(default=1)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "Dublettengruppe"
+        verbose_name_plural = "Dublettengruppen"
+
+    def __str__(self) -> str:
+        return f"Gruppe {self.pk} ({self.size})"
+
+
+class PostingQuerySet(models.QuerySet["Posting"]):
+    """Queries seekers' views share."""
+
+    def visible(self) -> PostingQuerySet:
+        """Return current postings shown to seekers: active, and the canonical one of each duplicate cluster."""
+        return self.filter(status=Posting.Status.ACTIVE).filter(
+            models.Q(cluster__isnull=True) | models.Q(canonical_of__isnull=False)
+        )
+
+
 class Posting(models.Model):
     """A job offer as shown to seekers."""
+
+    objects = PostingQuerySet.as_manager()
 
     class Status(models.TextChoices):
         ACTIVE = "active", "aktiv"
@@ -134,6 +217,15 @@ class Posting(models.Model):
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    expired_at = models.DateTimeField(null=True, blank=True)
+    expiry_reason = models.CharField(max_length=200, blank=True)
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    duplicate_reason = models.CharField(
+        "Grund der Zuordnung", max_length=300, blank=True, help_text="Why it joined its cluster."
+    )
+    dedup_signature = models.BinaryField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from stellwerk.web import views
+from stellwerk.web import posting_page, views
 
 
 class _IdConverter:
@@ -21,7 +21,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("jobs", views.jobs, name="jobs"),
-    path("jobs/<posting_id:posting_id>-<slug:slug>", views.posting, name="posting"),
-    path("jobs/<posting_id:posting_id>", views.posting, name="posting_short"),
+    path("jobs/<posting_id:posting_id>-<slug:slug>", posting_page.posting, name="posting"),
+    path("jobs/<posting_id:posting_id>", posting_page.posting, name="posting_short"),
     path("beruf/<str:occupation>/<str:place>", views.occupation_place, name="occupation_place"),
 ]

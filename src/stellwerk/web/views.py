@@ -6,11 +6,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.urls import reverse
 
-from stellwerk.normalize.skills import default_lexicon
 from stellwerk.postings.indexing import search_backend
 from stellwerk.postings.market import local_market
 from stellwerk.postings.models import Place, Posting
@@ -18,8 +17,6 @@ from stellwerk.postings.search import DEFAULT_RADIUS_KM, InvalidSearch, JobSearc
 from stellwerk.reference.gazetteer import AmbiguousPlace, UnknownPlace, default_gazetteer
 from stellwerk.reference.taxonomy import Taxonomy, UnknownOccupation, default_taxonomy
 from stellwerk.search.interfaces import Sort
-from stellwerk.web.jsonld import job_posting_jsonld, script_safe_json
-from stellwerk.web.presenters import salary_phrases, skill_labels, terms_phrases
 
 RADIUS_CHOICES = (5, 10, 15, 25, 50, 100, 200)
 SORT_CHOICES = ((Sort.RELEVANCE, "Relevanz"), (Sort.DATE, "Datum"), (Sort.DISTANCE, "Entfernung"))
@@ -146,34 +143,6 @@ def _page_links(params: QueryDict, current: int, pages: int) -> dict[str, str | 
         "previous": link(current - 1) if current > 1 else None,
         "next": link(current + 1) if current < pages else None,
     }
-
-
-def posting(request: HttpRequest, posting_id: int, slug: str = "") -> HttpResponse:
-    """Render one posting with its schema.org JobPosting data and its source."""
-    item = get_object_or_404(
-        Posting.objects.select_related("employer", "place", "occupation", "source_record"), pk=posting_id
-    )
-    if slug != item.slug:
-        return HttpResponsePermanentRedirect(item.get_absolute_url())
-    beruf_link = None
-    if item.occupation and item.place:
-        key = _occupation_key(default_taxonomy(), item.beruf, item.occupation.kldb)
-        name = item.beruf or item.occupation.name
-        beruf_link = (name, reverse("web:occupation_place", args=[key, item.place.slug]))
-    context = {
-        "posting": item,
-        "salary": salary_phrases(item.salary),
-        "terms": terms_phrases(item.terms),
-        "skills": skill_labels(item.skills, default_lexicon()),
-        "jsonld": script_safe_json(
-            job_posting_jsonld(item, request.build_absolute_uri(item.get_absolute_url()))
-        ),
-        "beruf_link": beruf_link,
-        "search_nearby": f"{reverse('web:jobs')}?{urlencode({'was': item.title, 'wo': item.place.name})}"
-        if item.place
-        else None,
-    }
-    return render(request, "web/posting.html", context)
 
 
 def occupation_place(request: HttpRequest, occupation: str, place: str) -> HttpResponse:
