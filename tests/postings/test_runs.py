@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from stellwerk.postings.importing import ImportSummary, Rejection
 from stellwerk.postings.models import SourceRun
@@ -61,3 +64,16 @@ def test_a_failed_run_keeps_its_reason_and_checkpoint_and_notes() -> None:
     assert run.notes == ["120 Stellen nicht erreichbar: Abfrage über 10.000 Treffer"]
     assert start_run("ba", {"was": "MFA"}).pk == run.pk
     assert start_run("ba", {"was": "MFA"}, resume=False).pk != run.pk
+
+
+def test_the_runs_command_lists_counts_errors_and_notes() -> None:
+    run = start_run("ba", {"was": "Pflege"})
+    record_progress(run, ImportSummary(new=4, rejected=[Rejection("ba", "#9", "kein Titel")]))
+    add_note(run, "3 Stellen nicht erreichbar")
+    finish_run(run)
+    out = io.StringIO()
+    call_command("runs", stdout=out)
+    text = out.getvalue()
+    assert "ba [abgeschlossen] 5 gelesen, 4 neu, 0 aktualisiert, 0 unverändert, 1 abgelehnt" in text
+    assert "Fehler: ba #9: kein Titel" in text
+    assert "Hinweis: 3 Stellen nicht erreichbar" in text

@@ -44,6 +44,24 @@ def expire_missing(source: str, listed: Collection[str]) -> int:
     return _expire(gone, GONE)
 
 
+def expire_page_postings(source: str, page_url: str, keep: Collection[str], reason: str) -> int:
+    """Expire the active postings a page carried that it carries no longer (all, when the page is gone)."""
+    on_page = Posting.objects.filter(
+        status=Posting.Status.ACTIVE, source_record__source=source, source_record__payload__page_url=page_url
+    ).exclude(source_record__external_id__in=list(keep))
+    return _expire(list(on_page.values_list("pk", flat=True)), reason)
+
+
+def expire_unlisted_pages(source: str, origin: str, listed: Collection[str]) -> int:
+    """Expire active postings of a site whose page its complete sitemap no longer lists."""
+    of_site = Posting.objects.filter(
+        status=Posting.Status.ACTIVE,
+        source_record__source=source,
+        source_record__payload__page_url__startswith=origin,
+    ).values_list("pk", "source_record__payload__page_url")
+    return _expire([pk for pk, url in of_site.iterator() if url not in listed], GONE)
+
+
 def _expire(ids: list[int], reason: str) -> int:
     now = timezone.now()
     for start in range(0, len(ids), _BATCH):

@@ -156,7 +156,7 @@ class PostingQuerySet(models.QuerySet["Posting"]):
     """Queries seekers' views share."""
 
     def visible(self) -> PostingQuerySet:
-        """Return current postings shown to seekers: active, and the canonical one of each duplicate cluster."""
+        """Return the postings seekers see: active, and only the canonical one of a duplicate cluster."""
         return self.filter(status=Posting.Status.ACTIVE).filter(
             models.Q(cluster__isnull=True) | models.Q(canonical_of__isnull=False)
         )
@@ -164,8 +164,6 @@ class PostingQuerySet(models.QuerySet["Posting"]):
 
 class Posting(models.Model):
     """A job offer as shown to seekers."""
-
-    objects = PostingQuerySet.as_manager()
 
     class Status(models.TextChoices):
         ACTIVE = "active", "aktiv"
@@ -227,6 +225,8 @@ class Posting(models.Model):
     )
     dedup_signature = models.BinaryField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "Stellenangebot"

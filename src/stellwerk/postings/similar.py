@@ -9,7 +9,7 @@ NEARBY_KM = 50.0
 
 
 def similar_postings(posting: Posting, limit: int = 5) -> list[Posting]:
-    """Return current postings of the same occupation, nearest first within 50 km, else the newest anywhere."""
+    """Return current postings of the same occupation: nearest first within 50 km, else the newest."""
     if posting.occupation_id is None:
         return []
     candidates = (
@@ -23,8 +23,9 @@ def similar_postings(posting: Posting, limit: int = 5) -> list[Posting]:
         # The box is a cheap indexable prefilter; the exact distance decides.
         nearby = [
             p
-            for p in candidates.filter(lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon))
-            .order_by("-published")[: limit * 20]
+            for p in candidates.filter(lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon)).order_by(
+                "-published"
+            )[: limit * 20]
             if p.lat is not None
             and p.lon is not None
             and haversine_km(posting.lat, posting.lon, p.lat, p.lon) <= NEARBY_KM

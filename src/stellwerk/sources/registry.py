@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from stellwerk.domain.postings import InvalidRecord, PostingData, RawRecord
-from stellwerk.sources import ba_jobsuche
+from stellwerk.sources import ba_jobsuche, jsonld
 
 Mapper = Callable[[RawRecord], PostingData]
 
 _EXACT: dict[str, Mapper] = {
     ba_jobsuche.SOURCE: ba_jobsuche.map_record,
     ba_jobsuche.FULLTEXT_SOURCE: ba_jobsuche.map_record,
+    jsonld.SOURCE: jsonld.map_record,
 }
 # Sources named per feed or site share one mapping: "feed:klinikum-dortmund".
 _PREFIXES: dict[str, Mapper] = {}
