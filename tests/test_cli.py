@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import os
+import random
+import signal
 import socket
 import subprocess
 import sys
@@ -159,3 +161,42 @@ def test_classify_adds_codes_and_confidences_to_a_csv(tmp_path: Path) -> None:
     failed = stellwerk(tmp_path / "var", "classify", str(missing))
     assert failed.returncode != 0
     assert "no 'titel' column" in failed.stderr
+
+
+def test_an_ingest_killed_at_random_moments_loses_nothing_and_duplicates_nothing(tmp_path: Path) -> None:
+    from sources.ba_upstream import BaUpstream, synthetic_postings
+
+    data = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["STELLWERK_DATA_DIR"] = str(data)
+    # Prepare the data directory first, so that the kills land in the ingest, not in the first migration.
+    assert stellwerk(data, "stats").returncode == 0
+    moments = random.Random(20261129)
+    with BaUpstream(synthetic_postings(2500)) as upstream:
+        command = [
+            sys.executable,
+            "-m",
+            "stellwerk.cli",
+            "ingest",
+            "ba",
+            "--base-url",
+            upstream.base_url,
+            "--rate",
+            "0",
+        ]
+        killed = 0
+        for _ in range(4):
+            process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                process.wait(timeout=moments.uniform(4.0, 9.0))
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                killed += 1
+        final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+        offered = len(upstream.refnrs())
+    assert killed >= 2, "the ingest finished before it could be killed: give it more to do"
+    assert final.returncode == 0, final.stderr
+    stats = json.loads(stellwerk(data, "stats", "--json").stdout)
+    assert stats["by_source"]["ba"]["records"] == offered == 2500
+    assert stats["postings"] == stats["active"] == stats["indexed"] == offered

@@ -7,6 +7,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+# The BA Jobsuche service; a mirror or a local imitation can stand in for it.
+BA_BASE_URL = "https://rest.arbeitsagentur.de/jobboerse/jobsuche-service"
+
 
 @dataclass(frozen=True, slots=True)
 class Config:
@@ -17,6 +20,9 @@ class Config:
     debug: bool
     secret_key: str
     allowed_hosts: tuple[str, ...]
+    ba_base_url: str = BA_BASE_URL
+    ba_requests_per_second: float = 2.0
+    sources_file: Path | None = None
 
 
 def _truthy(value: str | None) -> bool:
@@ -53,4 +59,15 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         debug=_truthy(env.get("STELLWERK_DEBUG")),
         secret_key=_secret_key(data_dir, env.get("STELLWERK_SECRET_KEY")),
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+        ba_base_url=env.get("STELLWERK_BA_BASE_URL") or BA_BASE_URL,
+        ba_requests_per_second=float(env.get("STELLWERK_BA_RATE") or 2.0),
+        sources_file=_sources_file(data_dir, env.get("STELLWERK_SOURCES")),
     )
+
+
+def _sources_file(data_dir: Path, explicit: str | None) -> Path | None:
+    """Return the file of recurring source runs: the one named, else `sources.toml` in the data directory."""
+    if explicit:
+        return Path(explicit).resolve()
+    default = data_dir / "sources.toml"
+    return default if default.exists() else None

@@ -23,6 +23,9 @@ LOG_DIR.mkdir(exist_ok=True)
 SECRET_KEY = CONFIG.secret_key
 DEBUG = CONFIG.debug
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
+BA_BASE_URL = CONFIG.ba_base_url
+BA_REQUESTS_PER_SECOND = CONFIG.ba_requests_per_second
+SOURCES_FILE = CONFIG.sources_file
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -28,6 +28,7 @@ def match_place(
         return place
     try:
         # resolve() understands qualified forms such as "Forchheim, Oberfranken" or "Neustadt (Hessen)".
-        return gazetteer.resolve(name)
+        # Suggestions are for people typing a search; here they would cost a fuzzy scan per unknown name.
+        return gazetteer.resolve(name, suggest=False)
     except LookupError:
         return None

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
-from stellwerk.postings.models import IndexOutbox, Posting, PostingQuerySet
-from stellwerk.search.interfaces import IndexDocument, Remote, SearchBackend
+from stellwerk.postings.models import IndexOutbox, Posting
+from stellwerk.search.interfaces import IndexDocument, SearchBackend
 from stellwerk.search.tantivy_backend import TantivySearch
 
 _BATCH = 2000
@@ -27,34 +26,15 @@ def search_backend() -> SearchBackend:
     return _backend_for(str(settings.SEARCH_INDEX_DIR))
 
 
-# Title words that mark a job open to beginners.
-_ENTRY_LEVEL = re.compile(
-    r"\b(?:junior|einsteiger\w*|berufseinsteiger\w*|quereinsteiger\w*|berufsanf(?:ä|ae)nger\w*|"
-    r"absolvent\w*|trainee\w*|graduate)\b",
-    re.IGNORECASE,
-)
-# Postings offered for all of Germany rather than at their employer's address.
-_NATIONWIDE = re.compile(r"\b(?:bundesweit|deutschlandweit)\b", re.IGNORECASE)
-_ENTRY_KINDS = frozenset({"berufseinstieg", "trainee"})
-# Only what the index needs: loading whole postings (HTML, JSON, signatures) would dominate a reindex.
-_INDEXED_FIELDS = (
-    "pk", "title", "beruf", "description", "lat", "lon", "published", "terms", "salary_min_cents",
-    "salary_max_cents", "place_name", "region", "employer__name", "occupation__kldb", "occupation__name",
-)  # fmt: skip
-
-
 def document_for(posting: Posting) -> IndexDocument:
-    """Return what the index keeps of a posting: text, place, date, occupation, employer, terms, pay."""
+    """Return what the index keeps of a posting: analysed text, coordinates, date, occupation."""
     occupation = posting.occupation
     employer = posting.employer.name if posting.employer else ""
-    terms = posting.terms or {}
     body = " ".join(
         part
         for part in (employer, posting.beruf, occupation.name if occupation else "", posting.description)
         if part
     )
-    offer_kinds = frozenset(terms.get("angebotsart") or ())
-    remote = terms.get("homeoffice")
     return IndexDocument(
         posting_id=posting.pk,
         title=posting.title,
@@ -63,30 +43,11 @@ def document_for(posting: Posting) -> IndexDocument:
         lon=posting.lon,
         published=posting.published,
         kldb=occupation.kldb if occupation else None,
-        employer=employer or None,
-        working_time=frozenset(terms.get("arbeitszeit") or ()),
-        remote=Remote.FULL if remote == "full" else Remote.PARTIAL if remote == "partial" else None,
-        fixed_term=terms.get("befristet"),
-        temp_agency=bool(terms.get("zeitarbeit")),
-        private_agency=bool(terms.get("pav")),
-        offer_kinds=offer_kinds,
-        entry_level=bool(offer_kinds & _ENTRY_KINDS or _ENTRY_LEVEL.search(posting.title)),
-        salary_min_cents=posting.salary_min_cents,
-        salary_max_cents=posting.salary_max_cents,
-        nationwide=bool(
-            _NATIONWIDE.search(posting.title)
-            or (posting.lat is None and _NATIONWIDE.search(f"{posting.place_name} {posting.region}"))
-        ),
     )
 
 
-def _searchable() -> PostingQuerySet:
-    """Return the postings search shows: current ones, one per duplicate cluster."""
-    return Posting.objects.visible().select_related("employer", "occupation")
-
-
 def _indexable() -> Iterator[Posting]:
-    postings = _searchable().only(*_INDEXED_FIELDS)
+    postings = Posting.objects.filter(status=Posting.Status.ACTIVE).select_related("employer", "occupation")
     return postings.order_by("pk").iterator(chunk_size=_BATCH)
 
 
@@ -99,7 +60,11 @@ def process_outbox(backend: SearchBackend | None = None) -> int:
         if not entries:
             return refreshed
         ids = {posting_id for _, posting_id in entries}
-        active = list(_searchable().filter(pk__in=ids).only(*_INDEXED_FIELDS))
+        active = list(
+            Posting.objects.filter(pk__in=ids, status=Posting.Status.ACTIVE).select_related(
+                "employer", "occupation"
+            )
+        )
         gone = ids - {p.pk for p in active}
         backend.upsert((document_for(p) for p in active), gone)
         # Delete only what was applied: entries added meanwhile stay for the next round.

@@ -173,8 +173,11 @@ class Gazetteer:
             places = [p for p in places if postal_code.strip() in p.postal_codes]
         return _ranked(places)
 
-    def resolve(self, query: str) -> Place:
-        """Resolve a name, PLZ, "PLZ name", "name, Land", "name (Kreis)" or slug to exactly one place."""
+    def resolve(self, query: str, *, suggest: bool = True) -> Place:
+        """Resolve a name, PLZ, "PLZ name", "name, Land", "name (Kreis)" or slug to exactly one place.
+
+        Without `suggest`, an unknown place is reported without close matches, which are slow to find.
+        """
         text = nfc(query)
         postal = _POSTAL_FIRST.fullmatch(text) or _POSTAL_LAST.fullmatch(text)
         if postal and postal["plz"] in self._points:
@@ -186,7 +189,7 @@ class Gazetteer:
         if not candidates and (place := self.by_slug(text)):
             return place
         if not candidates:
-            raise UnknownPlace(query, self._suggestions(text))
+            raise UnknownPlace(query, self._suggestions(text) if suggest else ())
         return _pick(query, candidates)
 
     def suggest(self, prefix: str, limit: int = 10) -> list[Place]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from stellwerk.domain.postings import InvalidRecord, PostingData, RawRecord
-from stellwerk.sources import ba_jobsuche, jsonld
+from stellwerk.sources import ba_jobsuche, feeds, jsonld
 
 Mapper = Callable[[RawRecord], PostingData]
 
@@ -15,7 +15,7 @@ _EXACT: dict[str, Mapper] = {
     jsonld.SOURCE: jsonld.map_record,
 }
 # Sources named per feed or site share one mapping: "feed:klinikum-dortmund".
-_PREFIXES: dict[str, Mapper] = {}
+_PREFIXES: dict[str, Mapper] = {feeds.FEED_PREFIX: feeds.map_record}
 
 
 def mapper_for(source: str) -> Mapper:

@@ -1,4 +1,4 @@
-"""`stellwerk ingest`: fetch postings from a source (schema.org JobPosting pages) and record the run."""
+"""`stellwerk ingest`: fetch postings from a source (BA Jobsuche, JobPosting pages) and record the run."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from argparse import ArgumentParser
 from typing import Any
 
 import httpx
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
 from stellwerk.normalize.posting import default_normalizers
-from stellwerk.postings.ingest import PageIngest, ingest_pages, page_urls
+from stellwerk.postings.ingest import PageIngest, ingest_ba, ingest_pages, page_urls
 from stellwerk.postings.models import SourceRun
 from stellwerk.postings.validators import DatabaseValidatorStore
+from stellwerk.sources.ba_api import BaJobsucheClient, JobQuery
+from stellwerk.sources.http import HttpClient, HttpPolicy
 from stellwerk.sources.web_pages import PageFetcher
 
 
@@ -23,6 +26,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
+        ba = sources.add_parser("ba", help="the BA Jobsuche API (v6; v4 on request)")
+        ba.add_argument("--was", help="what: occupation, title or keyword")
+        ba.add_argument("--wo", help="where: place or PLZ")
+        ba.add_argument("--umkreis", type=int, help="radius around --wo in km")
+        ba.add_argument("--veroeffentlichtseit", type=int, help="only postings published in the last N days")
+        ba.add_argument("--arbeitszeit", action="append", default=[], help="vz, tz, snw, ho, mj (repeatable)")
+        ba.add_argument(
+            "--angebotsart", type=int, help="1 Arbeit, 2 Selbständigkeit, 4 Ausbildung, 34 Praktikum"
+        )
+        ba.add_argument(
+            "--details", action="store_true", help="also fetch each posting's details (full text)"
+        )
+        ba.add_argument("--api-version", choices=("v6", "v4"), default="v6", help="API version (default v6)")
+        ba.add_argument("--base-url", help="API base URL (default STELLWERK_BA_BASE_URL or the BA's)")
+        ba.add_argument("--rate", type=float, help="requests per second (default STELLWERK_BA_RATE or 2)")
         pages = sources.add_parser("jsonld", help="schema.org JobPosting pages (JSON-LD or microdata)")
         pages.add_argument("urls", nargs="*", help="page URLs")
         pages.add_argument("--sitemap", help="read the page URLs from this sitemap (or sitemap index)")
@@ -35,11 +53,39 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(stderr=True, soft_wrap=True, highlight=False)
-        if options["source"] == "jsonld":
+        if options["source"] == "ba":
+            run = self._ba(options, console)
+        elif options["source"] == "jsonld":
             run = self._pages(options, console)
         else:  # argparse only lets known sources through
             raise CommandError(f"unbekannte Quelle {options['source']}")
         self._report(run)
+
+    def _ba(self, options: dict[str, Any], console: Console) -> SourceRun:
+        try:
+            query = JobQuery(
+                was=options["was"],
+                wo=options["wo"],
+                umkreis=options["umkreis"],
+                veroeffentlichtseit=options["veroeffentlichtseit"],
+                arbeitszeit=tuple(options["arbeitszeit"]),
+                angebotsart=options["angebotsart"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        rate = options["rate"] if options["rate"] is not None else settings.BA_REQUESTS_PER_SECOND
+        with HttpClient(policy=HttpPolicy(requests_per_second=rate)) as http:
+            client = BaJobsucheClient(
+                http,
+                base_url=options["base_url"] or settings.BA_BASE_URL,
+                version=options["api_version"],
+                details=options["details"],
+            )
+            run = ingest_ba(client, query, default_normalizers(), report=console.print)
+        if run.status == SourceRun.Status.FAILED:
+            self._report(run)
+            raise CommandError(f"{run.errors[-1]} – ein erneuter Aufruf setzt den Lauf fort")
+        return run
 
     def _pages(self, options: dict[str, Any], console: Console) -> SourceRun:
         job = PageIngest(
