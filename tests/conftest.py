@@ -44,3 +44,12 @@ def sample_postings(reference_data: None, search_index: Path) -> None:
 
     import_records(read_file(FIXTURES / "ba_search_sample.json"), default_normalizers())
     process_outbox()
+
+
+@pytest.fixture(autouse=True)
+def fresh_duplicate_clusterer() -> Iterator[None]:
+    """Start every test with an empty in-memory clusterer: the previous test's database is gone."""
+    yield
+    from stellwerk.postings.dedup import forget
+
+    forget()

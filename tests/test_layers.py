@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "stellwerk"
-PURE = ("domain", "reference", "normalize", "sources", "search")
+PURE = ("domain", "reference", "normalize", "sources", "search", "dedup")
 FORBIDDEN = ("django", "ninja", "stellwerk.postings", "stellwerk.web", "stellwerk.api", "stellwerk.cli")
 
 

@@ -14,7 +14,7 @@ class PostingAdmin(admin.ModelAdmin[Posting]):
     list_display = ("title", "employer", "place_name", "published", "status", "cluster")
     list_filter = ("status", "source_record__source")
     readonly_fields = ("cluster", "duplicate_reason", "expired_at", "expiry_reason")
-    exclude = ("dedup_signature",)
+    exclude = ("dedup_fingerprint",)
     search_fields = ("title", "employer__name", "place_name", "postal_code", "source_record__external_id")
     raw_id_fields = ("source_record", "employer", "place", "occupation")
     date_hierarchy = "published"

@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from stellwerk.postings.dedup import clusters_of, refresh_clusters
 from stellwerk.postings.indexing import enqueue
 from stellwerk.postings.models import Posting
 
@@ -71,4 +72,6 @@ def _expire(ids: list[int], reason: str) -> int:
                 status=Posting.Status.EXPIRED, expired_at=now, expiry_reason=reason
             )
             enqueue(chunk)
+            # A cluster whose canonical posting expired shows another current member.
+            refresh_clusters(clusters_of(chunk))
     return len(ids)

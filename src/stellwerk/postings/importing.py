@@ -13,9 +13,12 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from stellwerk.dedup.fingerprints import DedupPosting
 from stellwerk.domain.postings import InvalidRecord, PostingData, RawRecord, ReadError
 from stellwerk.domain.text import fold, slugify
 from stellwerk.normalize.posting import Normalizers, normalize_posting, salary_json, terms_json
+from stellwerk.postings.dedup import assign_clusters, clusters_of, dedup_posting, refresh_clusters
+from stellwerk.postings.dedup import forget as forget_clusters
 from stellwerk.postings.expiry import GONE, expiry_by_date
 from stellwerk.postings.indexing import enqueue
 from stellwerk.postings.models import Employer, Occupation, Place, Posting, SourceRecord
@@ -67,6 +70,7 @@ class _Resolver:
         self.occupation_ids = dict(Occupation.objects.values_list("kldb", "pk"))
         self.employers: dict[str, int] = dict(Employer.objects.values_list("key", "pk"))
         self.employer_slugs = set(Employer.objects.values_list("slug", flat=True))
+        self.place_slugs: dict[int, str] | None = None
 
     def employer_id(self, name: str | None) -> int | None:
         if not name:
@@ -83,6 +87,12 @@ class _Resolver:
             self.employers[key] = employer.pk
             self.employer_slugs.add(slug)
         return self.employers[key]
+
+    def compared(self, posting: Posting, employer: str | None) -> DedupPosting:
+        """Return what duplicate detection compares of a posting just stored."""
+        if self.place_slugs is None:
+            self.place_slugs = {pk: slug for slug, pk in self.place_ids.items()}
+        return dedup_posting(posting, employer, self.place_slugs.get(posting.place_id or 0))
 
     def posting_fields(self, data: PostingData) -> dict[str, object]:
         normalized = normalize_posting(data, self.tools)
@@ -149,8 +159,13 @@ def import_records(
     resolver = _Resolver(tools)
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, BATCH_SIZE)):
-        with transaction.atomic():
-            _import_batch(batch, resolver, fetched_at, summary, force)
+        try:
+            with transaction.atomic():
+                _import_batch(batch, resolver, fetched_at, summary, force)
+        except BaseException:
+            # The duplicate clusterer in memory took postings the rollback removed.
+            forget_clusters()
+            raise
         if on_progress:
             on_progress(len(batch))
     return summary
@@ -279,7 +294,9 @@ def _save_postings(
     """Create or update the postings of mapped records in bulk and queue them for the index."""
     new, changed = [], []
     fields: list[str] = []
+    employers: dict[int | None, str | None] = {}
     for key, data in mapped.items():
+        employers[records[key].pk] = data.employer
         values = resolver.posting_fields(data)
         fields = list(values)
         seen_at = records[key].fetched_at
@@ -297,6 +314,7 @@ def _save_postings(
     if changed:
         Posting.objects.bulk_update(changed, [*fields, "last_seen", "updated_at"])
     if new or changed:
+        assign_clusters([(p, resolver.compared(p, employers[p.source_record_id])) for p in new + changed])
         enqueue([p.pk for p in new + changed])
 
 
@@ -316,3 +334,4 @@ def _mark_seen(postings: list[Posting], fetched_at: datetime) -> None:
             status=Posting.Status.ACTIVE, expired_at=None, expiry_reason=""
         )
         enqueue(back)
+        refresh_clusters(clusters_of(back))

@@ -223,7 +223,11 @@ class Posting(models.Model):
     duplicate_reason = models.CharField(
         "Grund der Zuordnung", max_length=300, blank=True, help_text="Why it joined its cluster."
     )
-    dedup_signature = models.BinaryField(null=True, blank=True)
+    dedup_fingerprint = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What duplicate detection compares (dedup.Fingerprint), to rebuild it.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PostingQuerySet.as_manager()

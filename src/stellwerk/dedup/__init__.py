@@ -1,0 +1,1 @@
+"""Duplicate detection: fingerprints of postings, MinHash/LSH candidates and explainable clusters; pure."""
