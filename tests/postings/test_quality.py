@@ -48,13 +48,25 @@ def test_report_counts_coverage_and_failures(imported: None) -> None:
         ("aktuelleVeroeffentlichungsdatum='morgen' is not a date (YYYY-MM-DD)", 1)
     ]
     assert report.records_by_source == {"ba": 49, "ba-volltext": 4}
+    # Each cluster has one canonical posting; the rest of its members are the duplicates.
+    assert (
+        report.duplicates.count
+        == Posting.objects.filter(cluster__isnull=False).count() - report.duplicate_clusters
+    )
 
 
 def test_quality_command_prints_the_report(imported: None) -> None:
     out = StringIO()
     call_command("quality", stdout=out)
     text = out.getvalue()
-    for line in ("mit Ort (geokodiert)", "Klassifikator", "mit Gehaltsangabe", "Atlantis", "ba-volltext"):
+    for line in (
+        "mit Ort (geokodiert)",
+        "Klassifikator",
+        "mit Gehaltsangabe",
+        "Atlantis",
+        "ba-volltext",
+        "Dubletten",
+    ):
         assert line in text
     out = StringIO()
     call_command("quality", "--json", stdout=out)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from stellwerk.postings.models import Posting, SourceRecord
+from stellwerk.postings.models import Cluster, Posting, SourceRecord
 
 CONFIDENCE_BANDS = ((0.9, 1.01, "≥ 0,9"), (0.7, 0.9, "0,7–0,9"), (0.5, 0.7, "0,5–0,7"), (0.0, 0.5, "< 0,5"))
 TOP = 10
@@ -35,6 +35,9 @@ class QualityReport:
     with_salary: Share
     with_skills: Share
     with_terms: Share
+    # Postings folded into another source's posting of the same job, and the clusters they form.
+    duplicates: Share = field(default_factory=lambda: Share(0, 0))
+    duplicate_clusters: int = 0
     unresolved_places: list[tuple[str, int]] = field(default_factory=list)
     unclassified_titles: list[tuple[str, int]] = field(default_factory=list)
     errors_by_source: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
@@ -75,6 +78,8 @@ def quality_report() -> QualityReport:
         ),
         with_skills=Share(postings.exclude(skills=[]).count(), total),
         with_terms=Share(postings.exclude(terms={}).count(), total),
+        duplicates=Share(postings.filter(cluster__isnull=False, canonical_of__isnull=True).count(), total),
+        duplicate_clusters=Cluster.objects.count(),
         unresolved_places=_top(postings.filter(place__isnull=True).exclude(place_name=""), "place_name"),
         unclassified_titles=_top(postings.filter(occupation__isnull=True), "title"),
         errors_by_source={source: rows[:TOP] for source, rows in errors.items()},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from stellwerk.postings.indexing import search_backend
-from stellwerk.postings.models import Employer, Occupation, Place, Posting, SourceRecord
+from stellwerk.postings.models import Cluster, Employer, Occupation, Place, Posting, SourceRecord
 
 
 def collect_stats() -> dict[str, object]:
@@ -19,6 +19,9 @@ def collect_stats() -> dict[str, object]:
     return {
         "postings": Posting.objects.count(),
         "active": Posting.objects.filter(status=Posting.Status.ACTIVE).count(),
+        # Active and one per job: what search shows.
+        "visible": Posting.objects.visible().count(),
+        "duplicate_clusters": Cluster.objects.count(),
         "sources": len(by_source),
         "source_records": sum(s["records"] for s in by_source.values()),
         "by_source": by_source,

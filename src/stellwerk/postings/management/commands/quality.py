@@ -44,6 +44,10 @@ class Command(BaseCommand):
         write(_share("mit Gehaltsangabe", report.with_salary))
         write(_share("mit Kompetenzen", report.with_skills))
         write(_share("mit Arbeitszeit/Vertrag", report.with_terms))
+        write(
+            _share("Dubletten (zusammengeführt)", report.duplicates)
+            + f" in {_number(report.duplicate_clusters)} Gruppen"
+        )
         self._top("Häufigste nicht gefundene Orte", report.unresolved_places)
         self._top("Häufigste nicht klassifizierte Titel", report.unclassified_titles)
         write("Quellen:")
