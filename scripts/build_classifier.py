@@ -1,8 +1,11 @@
 """Build the occupation classifier's packaged data in src/stellwerk/data from ../shared/data.
 
-The classifier itself is built at first use from the packaged taxonomy; all it needs beyond that is the
-employment headcount of each KldB code (Entgeltatlas), its prior. No postings go into the package.
-The output is deterministic: rerunning on the same source gives a byte-identical file.
+Two files: the employment headcount of each KldB code (Entgeltatlas), the classifier's prior, and the
+classifier's index: the packaged taxonomy's reference titles plus the real BA postings whose `beruf` maps
+to exactly one KldB code through taxonomy/ba_berufe_kurz.csv (title, employer and that code; the same
+labelling bench/classification.py scores against, on held-out employers). Index rows are stored, not the
+n-gram index, which is built at first use. The output is deterministic: rerunning on the same source gives
+byte-identical files.
 
 Run: .venv/bin/python scripts/build_classifier.py [--shared ../shared/data] [--check]
 """
@@ -10,9 +13,11 @@ Run: .venv/bin/python scripts/build_classifier.py [--shared ../shared/data] [--c
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,10 +25,21 @@ REPO = Path(__file__).resolve().parent.parent
 # The builder runs as a plain script from a checkout, so the package need not be installed.
 sys.path.insert(0, str(REPO / "src"))
 
-from stellwerk.normalize.classify import HEADCOUNTS_FILE, OccupationClassifier  # noqa: E402
+from stellwerk.normalize.classify import (  # noqa: E402
+    HEADCOUNTS_FILE,
+    MODEL_FILE,
+    Example,
+    OccupationClassifier,
+)
 from stellwerk.reference.taxonomy import default_taxonomy  # noqa: E402
 
 ENTGELTATLAS = Path("salaries") / "entgeltatlas_de_kldb5.json"
+BERUFE = Path("taxonomy") / "ba_berufe_kurz.csv"
+# Each file with its title and employer columns.
+POSTINGS = (
+    (Path("postings") / "ba_jobsuche_search_bamberg_2025.csv", "titel", "arbeitgeber"),
+    (Path("postings") / "ba_jobsuche_fulltext_2025.csv", "job_title", "company"),
+)
 HEADER = (
     "# kldb\theadcount (employees subject to social insurance, Germany, Entgeltatlas)\n"
     "# Quelle: Statistik der Bundesagentur für Arbeit. Censored (negative) counts are left out.\n"
@@ -52,31 +68,67 @@ def headcounts_file(counts: dict[str, int]) -> bytes:
     return gzip.compress(body.encode("utf-8"), mtime=0)
 
 
+def beruf_codes(berufe: Path) -> dict[str, set[str]]:
+    """Return the KldB codes of each BA occupation short name (the Jobsuche `beruf` field)."""
+    codes: dict[str, set[str]] = {}
+    with berufe.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.reader(handle):
+            codes.setdefault(row[10], set()).add(row[1][2:7])
+    return codes
+
+
+def labelled_postings(shared: Path) -> list[Example]:
+    """Return the BA postings whose `beruf` names exactly one KldB code, as training examples."""
+    codes = beruf_codes(shared / BERUFE)
+    examples = []
+    for path, title, employer in POSTINGS:
+        with (shared / path).open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                found = codes.get(row["beruf"], set())
+                if len(found) == 1 and row[title].strip():
+                    examples.append(Example(row[title], next(iter(found)), row[employer]))
+    return examples
+
+
+def model_file(examples: list[Example], counts: dict[str, int]) -> bytes:
+    """Return the saved classifier trained on the taxonomy and the examples."""
+    classifier = OccupationClassifier.train(default_taxonomy(), examples, counts)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / MODEL_FILE
+        classifier.save(path)
+        return path.read_bytes()
+
+
 def main() -> int:
-    """Build src/stellwerk/data/kldb_headcounts.tsv.gz and report the classifier's build time."""
+    """Build the headcounts and the classifier index in src/stellwerk/data."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--check", action="store_true", help="fail if the packaged file is out of date")
     args = parser.parse_args()
-    source = args.shared / ENTGELTATLAS
-    if not source.is_file():
-        print(f"{source} not found: pass --shared DIR with the shared data", file=sys.stderr)
+    sources = [args.shared / ENTGELTATLAS, args.shared / BERUFE] + [args.shared / p for p, _, _ in POSTINGS]
+    missing = [str(path) for path in sources if not path.is_file()]
+    if missing:
+        print(f"{', '.join(missing)} not found: pass --shared DIR with the shared data", file=sys.stderr)
         return 2
-    target = REPO / "src" / "stellwerk" / "data" / HEADCOUNTS_FILE
-    counts = headcounts(source)
-    fresh = headcounts_file(counts)
-    if args.check:
-        current = target.read_bytes() if target.is_file() else b""
-        print("up to date" if current == fresh else f"{target} is out of date")
-        return 0 if current == fresh else 1
-    target.write_bytes(fresh)
+    data = REPO / "src" / "stellwerk" / "data"
+    counts = headcounts(args.shared / ENTGELTATLAS)
+    examples = labelled_postings(args.shared)
     started = time.perf_counter()
-    classifier = OccupationClassifier.train(default_taxonomy())
+    fresh = {
+        data / HEADCOUNTS_FILE: headcounts_file(counts),
+        data / MODEL_FILE: model_file(examples, counts),
+    }
     seconds = time.perf_counter() - started
-    print(f"{target.relative_to(REPO)}: {len(counts)} codes, {target.stat().st_size:,} bytes")
-    print(f"classifier: {len(classifier.rows):,} index rows, built in {seconds:.2f} s")
+    if args.check:
+        stale = [path for path, body in fresh.items() if not path.is_file() or path.read_bytes() != body]
+        print("up to date" if not stale else f"out of date: {', '.join(map(str, stale))}")
+        return 1 if stale else 0
+    for path, body in fresh.items():
+        path.write_bytes(body)
+        print(f"{path.relative_to(REPO)}: {len(body):,} bytes")
+    print(f"{len(counts)} headcounts; classifier from {len(examples):,} postings, built in {seconds:.2f} s")
     return 0
 
 

@@ -37,7 +37,7 @@ def classified(title: str, employer: str | None = None, description: str | None 
 @pytest.mark.parametrize(
     ("title", "kldb"),
     [
-        ("Pflegefachkraft (m/w/d)", "81302"),
+        ("Gesundheits- und Krankenpfleger (m/w/d)", "81302"),
         ("Fachinformatiker Systemintegration", "43102"),
         ("Gabelstaplerfahrer", "52531"),
         ("Medizininformatiker", "43134"),
@@ -98,7 +98,7 @@ def test_batch_and_single_calls_agree_and_repeat_themselves() -> None:
     titles = ["Koch (m/w/d)", "Lagerhelfer", "Koch (m/w/d)", "", "Bankkaufmann", "xqzv"]
     classifier = OccupationClassifier.train(default_taxonomy())
     batch = classifier.classify_many(titles)
-    assert batch == [default_classifier().classify(t) for t in titles]
+    assert batch == [classifier.classify(t) for t in titles]
     assert classifier.classify_many(titles) == batch
 
 
@@ -176,3 +176,11 @@ def test_any_text_gives_a_classification_or_unknown(
     else:
         assert isinstance(result, Unknown)
         assert result.reason
+
+
+def test_the_packaged_classifier_learned_from_real_postings_and_shows_them() -> None:
+    result = classified("Mitarbeiter Produktion (m/w/d)")
+    postings = [line for line in result.evidence if line.startswith(POSTING)]
+    assert postings, result.evidence
+    # A posting's evidence names its employer: the same title means different work in different firms.
+    assert all("“, " in line for line in postings)

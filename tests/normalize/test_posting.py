@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from stellwerk.domain.postings import PostingData
-from stellwerk.normalize.posting import default_normalizers, normalize_posting, salary_json, terms_json
+from stellwerk.normalize.posting import (
+    default_normalizers,
+    normalize_many,
+    normalize_posting,
+    salary_json,
+    terms_json,
+)
 
 DESCRIPTION = (
     "Wir suchen Sie in Vollzeit, unbefristet, mit bis zu zwei Tagen Homeoffice pro Woche. "
@@ -52,6 +58,20 @@ def test_without_a_source_label_the_classifier_decides(tools) -> None:  # type: 
     assert result.kldb.startswith("813")
     assert 0 < (result.occupation_confidence or 0) <= 1
     assert result.occupation_evidence
+
+
+def test_a_batch_gives_what_one_by_one_gives(tools) -> None:  # type: ignore[no-untyped-def]
+    postings = [
+        PostingData(title="Koch (m/w/d)", place_name="Bamberg", description=DESCRIPTION),
+        PostingData(title="Medizininformatiker (m/w/d)", beruf="Medizininformatiker/in"),
+        PostingData(title="Lagerhelfer", employer="Spedition Muster GmbH"),
+        PostingData(title="", description="Wir suchen eine Reinigungskraft für unser Büro."),
+        PostingData(title="xqzv blorf"),
+        PostingData(title="Koch (m/w/d)", beruf="kein Beruf der BA"),
+    ]
+    batch = normalize_many(postings, tools)
+    assert batch == [normalize_posting(p, tools) for p in postings]
+    assert [r.occupation_source for r in batch][:3] == ["classifier", "source", "classifier"]
 
 
 def test_what_stays_unknown_says_why(tools) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from stellwerk.domain.places import Place
 from stellwerk.reference.gazetteer import Gazetteer, dominant_place, name_key
 
@@ -10,6 +12,14 @@ def match_place(
     gazetteer: Gazetteer, name: str | None, postal_code: str | None, region: str | None
 ) -> Place | None:
     """Return the gazetteer place for a posting's Ort, PLZ and Land; None when unknown or ambiguous."""
+    return _match(gazetteer, name, postal_code, region)
+
+
+# Postings of one region name the same few places thousands of times; places are immutable.
+@functools.lru_cache(maxsize=50_000)
+def _match(
+    gazetteer: Gazetteer, name: str | None, postal_code: str | None, region: str | None
+) -> Place | None:
     if postal_code:
         candidates = gazetteer.by_postal_code(postal_code)
         if name and len(candidates) > 1:

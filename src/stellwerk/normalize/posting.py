@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from stellwerk.domain.classification import Classification
 from stellwerk.domain.places import Place
 from stellwerk.domain.postings import PostingData
 from stellwerk.domain.results import Unknown
@@ -58,8 +60,30 @@ def default_normalizers() -> Normalizers:
     return Normalizers(default_gazetteer(), default_taxonomy(), default_classifier(), default_lexicon())
 
 
-def normalize_posting(data: PostingData, tools: Normalizers) -> NormalizedPosting:
-    """Return the normalised fields of a posting; what cannot be determined is recorded in `unknowns`."""
+def normalize_many(postings: Sequence[PostingData], tools: Normalizers) -> list[NormalizedPosting]:
+    """Return the normalised fields of many postings; classifies in one batch, so much faster per posting."""
+    labelled = [bool(p.beruf) and kldb_for_beruf(tools.taxonomy, p.beruf or "") is not None for p in postings]
+    todo = [p for p, known in zip(postings, labelled, strict=True) if not known]
+    results = iter(
+        tools.classifier.classify_many(
+            [clean_title(p.title) for p in todo],
+            [p.employer for p in todo],
+            [p.description or None for p in todo],
+        )
+    )
+    return [
+        normalize_posting(p, tools, None if known else next(results))
+        for p, known in zip(postings, labelled, strict=True)
+    ]
+
+
+def normalize_posting(
+    data: PostingData, tools: Normalizers, classified: Classification | Unknown | None = None
+) -> NormalizedPosting:
+    """Return the normalised fields of a posting; what cannot be determined is recorded in `unknowns`.
+
+    `classified` is the classifier's result for this posting where the caller already has it (a batch).
+    """
     unknowns: dict[str, str] = {}
     title = clean_title(data.title)
     place = match_place(tools.gazetteer, data.place_name, data.postal_code, data.region)
@@ -72,7 +96,7 @@ def normalize_posting(data: PostingData, tools: Normalizers) -> NormalizedPostin
     lat, lon = data.lat, data.lon
     if (lat is None or lon is None) and place is not None:
         lat, lon = place.lat, place.lon
-    kldb, source, confidence, evidence = _occupation(data, title, tools, unknowns)
+    kldb, source, confidence, evidence = _occupation(data, title, tools, unknowns, classified)
     # Stated fields first, then the description: the salary and terms parsers share its cleaned form
     # (clean_text caches it).
     salary = parse_salary(data.salary_text) if data.salary_text else Unknown("no salary fields")
@@ -106,14 +130,20 @@ def normalize_posting(data: PostingData, tools: Normalizers) -> NormalizedPostin
 
 
 def _occupation(
-    data: PostingData, title: str, tools: Normalizers, unknowns: dict[str, str]
+    data: PostingData,
+    title: str,
+    tools: Normalizers,
+    unknowns: dict[str, str],
+    classified: Classification | Unknown | None,
 ) -> tuple[str | None, str, float | None, tuple[str, ...]]:
     # The BA's own label, chosen by the employer, is the label of record where the source has one.
     if data.beruf:
         kldb = kldb_for_beruf(tools.taxonomy, data.beruf)
         if kldb is not None:
             return kldb, SOURCE_LABEL, 1.0, (f"Beruf laut Quelle: {data.beruf}",)
-    result = tools.classifier.classify(title, data.employer, data.description or None)
+    result = classified
+    if result is None:
+        result = tools.classifier.classify(title, data.employer, data.description or None)
     if isinstance(result, Unknown):
         unknowns["occupation"] = result.reason
         return None, "", None, ()

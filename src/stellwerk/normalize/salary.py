@@ -63,6 +63,8 @@ INFERRED_CENTS: dict[Period, tuple[int, int | None]] = {
 }
 MAX_RANGE_RATIO = 4
 _WINDOW = 60
+# Texts up to this long (titles, stated pay fields) are parsed once and the result reused.
+_CACHED_LENGTH = 300
 
 # Scraped pages split words with soft hyphens ("Personal\xadvermittlung") and digits with odd spaces.
 _INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
@@ -178,6 +180,18 @@ class _Group:
 
 def parse_salary(text: str) -> SalaryInfo | Unknown:
     """Return the pay statements and tariffs found in a German text, or Unknown with the reason."""
+    if len(text) <= _CACHED_LENGTH:
+        return _parse_short(text)
+    return _parse(text)
+
+
+# Titles and structured pay fields repeat across postings; the results are immutable, so they are shared.
+@functools.lru_cache(maxsize=50_000)
+def _parse_short(text: str) -> SalaryInfo | Unknown:
+    return _parse(text)
+
+
+def _parse(text: str) -> SalaryInfo | Unknown:
     clean = clean_text(text)
     if not clean:
         return Unknown("empty text")

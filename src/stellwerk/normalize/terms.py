@@ -43,6 +43,7 @@ characters around them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ FULL_TIME_HOURS = 35
 # Strength of a cue: structured data beats the BA page's own lines, which beat strong phrases, then weak ones.
 STRUCTURED, HEADER, STRONG, PLAIN, WEAK = 5, 4, 3, 2, 1
 _TITLE_BONUS = 1
+_CACHED_TITLES = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -719,6 +721,12 @@ def _word_end(lower: str, index: int) -> int:
     return index
 
 
+@functools.lru_cache(maxsize=_CACHED_TITLES)
+def _title_cues(title: str) -> tuple[_Cue, ...]:
+    # Imports repeat titles ("Verkäufer (m/w/d)"); cues are immutable, so one scan serves every repeat.
+    return tuple(_text_cues(title, title=True))
+
+
 def _text_cues(text: str, title: bool) -> Iterator[_Cue]:
     reader = _Reader(text, title)
     for scanner, handler in _SCANNERS:
@@ -732,7 +740,7 @@ def _text_cues(text: str, title: bool) -> Iterator[_Cue]:
 def parse_terms(title: str, description: str = "", structured: Mapping[str, object] | None = None) -> Terms:
     """Return the terms a posting states; structured fields win where the source has them."""
     cues = list(_structured_cues(structured)) if structured else []
-    cues += _text_cues(title, title=True)
+    cues += _title_cues(title)
     if description:
         cues += _text_cues(description, title=False)
     return _resolve(cues)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from stellwerk.domain.text import nfc
@@ -19,6 +20,8 @@ _SPACES = re.compile(r"\s+")
 _TRAILING_PUNCT = re.compile(r"[\s,;:\-–—|/]+$")
 
 
+# Imports and the classifier clean the same titles over and over ("Verkäufer (m/w/d)").
+@functools.lru_cache(maxsize=50_000)
 def clean_title(title: str) -> str:
     """Return the title without gender markers and stray punctuation ("Pfleger (m/w/d)" -> "Pfleger")."""
     text = _GENDER_GROUP.sub(" ", nfc(title))

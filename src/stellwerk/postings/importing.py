@@ -16,7 +16,13 @@ from django.utils import timezone
 from stellwerk.dedup.fingerprints import DedupPosting
 from stellwerk.domain.postings import InvalidRecord, PostingData, RawRecord, ReadError
 from stellwerk.domain.text import fold, slugify
-from stellwerk.normalize.posting import Normalizers, normalize_posting, salary_json, terms_json
+from stellwerk.normalize.posting import (
+    NormalizedPosting,
+    Normalizers,
+    normalize_many,
+    salary_json,
+    terms_json,
+)
 from stellwerk.postings.dedup import assign_clusters, clusters_of, dedup_posting, refresh_clusters
 from stellwerk.postings.dedup import forget as forget_clusters
 from stellwerk.postings.expiry import GONE, expiry_by_date
@@ -94,8 +100,7 @@ class _Resolver:
             self.place_slugs = {pk: slug for slug, pk in self.place_ids.items()}
         return dedup_posting(posting, employer, self.place_slugs.get(posting.place_id or 0))
 
-    def posting_fields(self, data: PostingData) -> dict[str, object]:
-        normalized = normalize_posting(data, self.tools)
+    def posting_fields(self, data: PostingData, normalized: NormalizedPosting) -> dict[str, object]:
         place, kldb = normalized.place, normalized.kldb
         low, high = normalized.salary_month_cents
         return {
@@ -295,9 +300,11 @@ def _save_postings(
     new, changed = [], []
     fields: list[str] = []
     employers: dict[int | None, str | None] = {}
-    for key, data in mapped.items():
+    # One batch classifies every posting without a source label in a single call.
+    normalized = normalize_many(list(mapped.values()), resolver.tools)
+    for (key, data), fields_of in zip(mapped.items(), normalized, strict=True):
         employers[records[key].pk] = data.employer
-        values = resolver.posting_fields(data)
+        values = resolver.posting_fields(data, fields_of)
         fields = list(values)
         seen_at = records[key].fetched_at
         posting = postings.get(key)
