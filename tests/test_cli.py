@@ -79,7 +79,10 @@ def test_broken_records_are_reported_and_the_rest_imported(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "3 gelesen: 1 neu, 0 aktualisiert, 0 unverändert, 2 abgelehnt" in result.stdout
     assert "Zeile 2: invalid JSON" in result.stdout
-    assert "Zeile 3: neither 'titel' ('stellenangebotsTitel') nor 'beruf' ('hauptberuf') is given" in result.stdout
+    assert (
+        "Zeile 3: neither 'titel' ('stellenangebotsTitel') nor 'beruf' ('hauptberuf') is given"
+        in result.stdout
+    )
 
 
 def test_exit_code_is_non_zero_only_when_nothing_could_be_read(tmp_path: Path) -> None:
