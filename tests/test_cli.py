@@ -148,13 +148,16 @@ def test_help_texts(tmp_path: Path, args: list[str]) -> None:
 def test_classify_adds_codes_and_confidences_to_a_csv(tmp_path: Path) -> None:
     path = tmp_path / "titel.csv"
     path.write_text(
-        "titel;arbeitgeber\nPflegefachkraft (m/w/d);Klinikum Dortmund\nGabelstaplerfahrer;Lager GmbH\n;\n",
+        "titel;arbeitgeber\n"
+        "Gesundheits- und Krankenpfleger (m/w/d);Klinikum Dortmund\n"
+        "Gabelstaplerfahrer;Lager GmbH\n"
+        ";\n",
         encoding="utf-8",
     )
     result = stellwerk(tmp_path / "var", "classify", str(path))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [r["titel"] for r in rows] == ["Pflegefachkraft (m/w/d)", "Gabelstaplerfahrer", ""]
+    assert [r["titel"] for r in rows] == ["Gesundheits- und Krankenpfleger (m/w/d)", "Gabelstaplerfahrer", ""]
     assert rows[0]["kldb"].startswith("813")
     assert rows[1]["kldb"] == "52531"
     assert all(0 <= float(r["confidence"]) <= 1 for r in rows)
