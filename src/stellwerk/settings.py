@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "ninja",
     "stellwerk.postings",
     "stellwerk.web",
+    "stellwerk.insights",
 ]
 
 MIDDLEWARE = [

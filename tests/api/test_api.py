@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+
+from stellwerk.api.api import JobSearchOut
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +32,8 @@ def test_search_returns_the_documented_shape(client: Client, sample_postings: No
     assert first["distance_km"] <= 50
     assert first["url"].startswith("http://testserver/jobs/")
     assert "nformatik" in first["title"]
+    assert client.get(first["url"]).status_code == 200
+    JobSearchOut.model_validate(body)
 
 
 def test_radius_narrows_and_distance_sort_orders(client: Client, sample_postings: None) -> None:
@@ -95,4 +100,92 @@ def test_openapi_docs_are_served(client: Client) -> None:
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/jobs" in schema["paths"]
     parameters = {p["name"] for p in schema["paths"]["/api/v1/jobs"]["get"]["parameters"]}
-    assert {"was", "wo", "umkreis", "page", "size", "sort"} <= parameters
+    documented = {"was", "wo", "umkreis", "page", "size", "sort", "arbeitszeit", "befristung", "angebotsart"}
+    documented |= {"zeitarbeit", "pav", "veroeffentlichtseit", "arbeitgeber", "gehalt", "kldb"}
+    assert documented <= parameters
+    assert "/api/v1/vorschlaege/was" in schema["paths"]
+
+
+def test_facets_come_beside_the_results(client: Client, sample_postings: None) -> None:
+    body = get(client, "/api/v1/jobs", size=5).json()
+    JobSearchOut.model_validate(body)
+    facets = body["facets"]
+    names = {"arbeitszeit", "befristung", "angebotsart", "zeitarbeit", "pav", "kldb", "berufsgruppe"}
+    names |= {"arbeitgeber", "veroeffentlichtseit", "gehalt", "niveau", "einstieg", "homeoffice"}
+    assert names <= set(facets)
+    assert sum(v["count"] for v in facets["niveau"]) == body["count"] == 47
+    informatik = next(v for v in facets["berufsgruppe"] if v["value"] == "431")
+    assert informatik["label"] == "Informatik"
+    narrowed = get(client, "/api/v1/jobs", kldb="431", size=100).json()
+    assert narrowed["count"] == informatik["count"]
+    assert {r["occupation"]["kldb"][:3] for r in narrowed["results"]} == {"431"}
+
+
+def test_filters_take_ba_names_and_values(client: Client, sample_postings: None) -> None:
+    everything = get(client, "/api/v1/jobs", size=1).json()
+    counts = {v["value"]: v["count"] for v in everything["facets"]["arbeitszeit"]}
+    part_time = get(client, "/api/v1/jobs", arbeitszeit="tz").json()
+    assert part_time["count"] == counts["tz"]
+    either = get(client, "/api/v1/jobs", arbeitszeit="tz;mj").json()
+    repeated = client.get("/api/v1/jobs?arbeitszeit=tz&arbeitszeit=mj").json()
+    assert either["count"] == repeated["count"] >= part_time["count"]
+    employer = everything["facets"]["arbeitgeber"][0]
+    by_employer = get(client, "/api/v1/jobs", arbeitgeber=employer["value"], size=100).json()
+    assert by_employer["count"] == employer["count"]
+    assert {r["employer"] for r in by_employer["results"]} == {employer["value"]}
+    assert get(client, "/api/v1/jobs", veroeffentlichtseit=0).json()["count"] <= everything["count"]
+
+
+def test_results_say_why_they_matched_and_how_far_away(client: Client, sample_postings: None) -> None:
+    body = get(client, "/api/v1/jobs", was="Informatiker", wo="Bamberg", umkreis=50).json()
+    JobSearchOut.model_validate(body)
+    kinds = {why["kind"] for r in body["results"] for why in r["why"]}
+    assert {"titel", "wortteil"} <= kinds
+    compound = next(r for r in body["results"] if r["why"][0]["kind"] == "wortteil")
+    assert "nformatiker" in compound["title"]
+    assert compound["title"] != "Informatiker"
+    assert "Wortteil" in compound["why"][0]["text"]
+    assert all(r["distance_km"] <= 50 and not r["location_independent"] for r in body["results"])
+    assert body["bundesweit"] is False
+
+
+def test_places_by_coordinates_and_nationwide(client: Client, sample_postings: None) -> None:
+    by_name = get(client, "/api/v1/jobs", wo="Bamberg", umkreis=10).json()
+    by_point = get(client, "/api/v1/jobs", wo="49.8917,10.8918", umkreis=10).json()
+    assert by_point["count"] == by_name["count"] > 0
+    nationwide = get(client, "/api/v1/jobs", wo="bundesweit").json()
+    assert nationwide["bundesweit"] is True
+    assert nationwide["place"] is None
+    assert nationwide["count"] == 47
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"arbeitszeit": "xx"},
+        {"befristung": "3"},
+        {"veroeffentlichtseit": 101},
+        {"niveau": 5},
+        {"angebotsart": "urlaub"},
+        {"homeoffice": "immer"},
+        {"kldb": "12"},
+        {"wo": "95.0,10.0"},
+        {"wo": "bundesweit", "sort": "entfernung"},
+    ],
+)
+def test_bad_filters_get_422_with_a_reason(
+    client: Client, search_index: Path, params: dict[str, Any]
+) -> None:
+    response = get(client, "/api/v1/jobs", **params)
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+def test_autocomplete_for_what_and_where(client: Client, db: None) -> None:
+    what = client.get("/api/v1/vorschlaege/was", {"q": "Fachinf"}).json()
+    assert "Fachinformatiker - Systemintegration" in [s["value"] for s in what]
+    assert all(s["kind"] == "beruf" and s["kldb"] for s in what)
+    where = client.get("/api/v1/vorschlaege/wo", {"q": "9604"}).json()
+    assert where[0]["value"] == "96047 Bamberg"
+    assert where[0]["land"] == "Bayern"
+    assert client.get("/api/v1/vorschlaege/wo", {"q": "x"}).json() == []

@@ -131,3 +131,51 @@ def test_occupation_page_links_to_the_same_offers_in_the_search(
     assert f"<strong>{count.group(1)}</strong>" in results
     assert "Filter entfernen" in results
     assert client.get("/jobs", {"kldb": "12"}).status_code == 400
+
+
+def test_search_page_shows_facets_as_filter_links_with_counts(client: Client, sample_postings: None) -> None:
+    page = html(client.get("/jobs", {"was": "Informatiker"}))
+    facets = re.search(r'<aside class="facets".*?</aside>', page, re.S)
+    assert facets
+    assert "Berufsgruppe" in facets.group(0)
+    pattern = r'<a href="(/jobs\?[^"]*kldb=431[^"]*)"[^>]*>Informatik</a> <span class="count">(\d+)</span>'
+    link = re.search(pattern, facets.group(0))
+    assert link
+    narrowed = html(client.get(link.group(1).replace("&amp;", "&")))
+    assert f"<strong>{link.group(2)}</strong>" in narrowed
+    assert "Filter entfernen" in narrowed
+    assert 'aria-current="true"' in narrowed
+    assert 'name="kldb" value="431"' in narrowed
+
+
+def test_results_explain_why_they_matched(client: Client, sample_postings: None) -> None:
+    page = html(client.get("/jobs", {"was": "Informatiker", "wo": "Bamberg", "umkreis": "50"}))
+    assert "Warum dieser Treffer?" in page
+    assert "steckt als Wortteil im Titel" in page
+    assert "km Luftlinie vom Suchort" in page
+    assert "Umkreissuche" in page
+    assert "ortsunabhängige Stellen" in page
+
+
+def test_nationwide_search_is_explained(client: Client, sample_postings: None) -> None:
+    page = html(client.get("/jobs", {"wo": "bundesweit"}))
+    assert "Bundesweite Suche" in page
+    assert "Jobs in ganz Deutschland" in page
+
+
+def test_filters_survive_a_new_search_and_the_page_takes_the_api_parameters(
+    client: Client, sample_postings: None
+) -> None:
+    response = client.get("/jobs", {"was": "Pflege", "arbeitszeit": "vz;tz", "zeitarbeit": "false"})
+    assert response.status_code == 200
+    page = html(response)
+    assert 'name="arbeitszeit" value="tz;vz"' in page
+    assert 'name="zeitarbeit" value="false"' in page
+    assert client.get("/jobs", {"befristung": "3"}).status_code == 400
+
+
+def test_search_fields_offer_autocomplete_without_needing_it(client: Client, sample_postings: None) -> None:
+    page = html(client.get("/"))
+    assert 'data-suggest="/api/v1/vorschlaege/was"' in page
+    assert 'data-suggest="/api/v1/vorschlaege/wo"' in page
+    assert re.search(r'<script src="/static/web/suggest\.js[^"]*" defer>', page)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from stellwerk.postings.models import IndexOutbox, Posting
-from stellwerk.search.interfaces import IndexDocument, SearchBackend
+from stellwerk.postings.models import IndexOutbox, Posting, PostingQuerySet
+from stellwerk.search.interfaces import IndexDocument, Remote, SearchBackend
 from stellwerk.search.tantivy_backend import TantivySearch
 
 _BATCH = 2000
@@ -26,29 +28,79 @@ def search_backend() -> SearchBackend:
     return _backend_for(str(settings.SEARCH_INDEX_DIR))
 
 
+# Title words that mark a job open to beginners.
+_ENTRY_LEVEL = re.compile(
+    r"\b(?:junior|einsteiger\w*|berufseinsteiger\w*|quereinsteiger\w*|berufsanf(?:ä|ae)nger\w*|"
+    r"absolvent\w*|trainee\w*|graduate)\b",
+    re.IGNORECASE,
+)
+# Postings offered for all of Germany rather than at their employer's address.
+_NATIONWIDE = re.compile(r"\b(?:bundesweit|deutschlandweit)\b", re.IGNORECASE)
+_ENTRY_KINDS = frozenset({"berufseinstieg", "trainee"})
+# Only what the index needs: loading whole postings (HTML, JSON, signatures) would dominate a reindex.
+_INDEXED_FIELDS = (
+    "pk", "title", "beruf", "description", "lat", "lon", "published", "terms", "salary_min_cents",
+    "salary_max_cents", "place_name", "region", "employer__name", "occupation__kldb", "occupation__name",
+)  # fmt: skip
+
+
 def document_for(posting: Posting) -> IndexDocument:
-    """Return what the index keeps of a posting: analysed text, coordinates, date, occupation."""
-    occupation = posting.occupation
-    employer = posting.employer.name if posting.employer else ""
-    body = " ".join(
-        part
-        for part in (employer, posting.beruf, occupation.name if occupation else "", posting.description)
-        if part
+    """Return what the index keeps of a posting: text, place, date, occupation, employer, terms, pay."""
+    occupation, employer = posting.occupation, posting.employer
+    return _document(
+        {
+            **{name: getattr(posting, name) for name in _INDEXED_FIELDS if "__" not in name},
+            "employer__name": employer.name if employer else None,
+            "occupation__kldb": occupation.kldb if occupation else None,
+            "occupation__name": occupation.name if occupation else None,
+        }
     )
+
+
+def _document(row: Mapping[str, Any]) -> IndexDocument:
+    """Return the index document of a posting's indexed fields (named as in _INDEXED_FIELDS)."""
+    title, employer = row["title"], row["employer__name"] or ""
+    terms = row["terms"] or {}
+    body = " ".join(part for part in (employer, row["description"]) if part)
+    occupation_text = " ".join(part for part in (row["beruf"], row["occupation__name"]) if part)
+    offer_kinds = frozenset(terms.get("angebotsart") or ())
+    remote = terms.get("homeoffice")
     return IndexDocument(
-        posting_id=posting.pk,
-        title=posting.title,
+        posting_id=row["pk"],
+        title=title,
         body=body,
-        lat=posting.lat,
-        lon=posting.lon,
-        published=posting.published,
-        kldb=occupation.kldb if occupation else None,
+        lat=row["lat"],
+        lon=row["lon"],
+        published=row["published"],
+        kldb=row["occupation__kldb"],
+        employer=employer or None,
+        working_time=frozenset(terms.get("arbeitszeit") or ()),
+        remote=Remote.FULL if remote == "full" else Remote.PARTIAL if remote == "partial" else None,
+        fixed_term=terms.get("befristet"),
+        temp_agency=bool(terms.get("zeitarbeit")),
+        private_agency=bool(terms.get("pav")),
+        offer_kinds=offer_kinds,
+        entry_level=bool(offer_kinds & _ENTRY_KINDS or _ENTRY_LEVEL.search(title)),
+        salary_min_cents=row["salary_min_cents"],
+        salary_max_cents=row["salary_max_cents"],
+        occupation_text=occupation_text,
+        nationwide=bool(
+            _NATIONWIDE.search(title)
+            or (row["lat"] is None and _NATIONWIDE.search(f"{row['place_name']} {row['region']}"))
+        ),
     )
 
 
-def _indexable() -> Iterator[Posting]:
-    postings = Posting.objects.filter(status=Posting.Status.ACTIVE).select_related("employer", "occupation")
-    return postings.order_by("pk").iterator(chunk_size=_BATCH)
+def _searchable() -> PostingQuerySet:
+    """Return the postings search shows: current ones, one per duplicate cluster."""
+    return Posting.objects.visible()
+
+
+def _documents(postings: PostingQuerySet) -> Iterator[IndexDocument]:
+    """Yield the index documents of postings, reading only the indexed fields (no model instances)."""
+    rows = postings.order_by("pk").values_list(*_INDEXED_FIELDS).iterator(chunk_size=_BATCH)
+    for values in rows:
+        yield _document(dict(zip(_INDEXED_FIELDS, values, strict=True)))
 
 
 def process_outbox(backend: SearchBackend | None = None) -> int:
@@ -60,13 +112,9 @@ def process_outbox(backend: SearchBackend | None = None) -> int:
         if not entries:
             return refreshed
         ids = {posting_id for _, posting_id in entries}
-        active = list(
-            Posting.objects.filter(pk__in=ids, status=Posting.Status.ACTIVE).select_related(
-                "employer", "occupation"
-            )
-        )
-        gone = ids - {p.pk for p in active}
-        backend.upsert((document_for(p) for p in active), gone)
+        documents = list(_documents(_searchable().filter(pk__in=ids)))
+        gone = ids - {document.posting_id for document in documents}
+        backend.upsert(documents, gone)
         # Delete only what was applied: entries added meanwhile stay for the next round.
         IndexOutbox.objects.filter(pk__lte=max(pk for pk, _ in entries), posting_id__in=ids).delete()
         refreshed += len(ids)
@@ -76,7 +124,7 @@ def reindex(backend: SearchBackend | None = None) -> int:
     """Build a fresh index of all active postings, swap it in, and return how many it holds."""
     backend = backend or search_backend()
     high_water = IndexOutbox.objects.order_by("-pk").values_list("pk", flat=True).first()
-    count = backend.rebuild(document_for(p) for p in _indexable())
+    count = backend.rebuild(_documents(_searchable()))
     if high_water is not None:
         # The new index already reflects every change up to the moment it was read.
         IndexOutbox.objects.filter(pk__lte=high_water).delete()

@@ -1,68 +1,293 @@
-"""Search backend on tantivy: an embedded index in the data directory, swapped atomically on rebuild."""
+"""Search backend on tantivy: an embedded index in the data directory, swapped atomically on rebuild.
+
+Text is analysed in Python (search/german.py) and handed to tantivy as space-separated terms. Radius searches
+use the geographic cells of search/geo.py: postings in cells wholly inside the circle match by term, postings
+in the cells along its edge are checked by their exact distance, so the work grows with the circle's edge,
+not with the number of postings inside it.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import functools
+import hashlib
+import math
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tantivy
 
-from stellwerk.domain.places import bounding_box, haversine_km
-from stellwerk.search.german import analyze
-from stellwerk.search.interfaces import IndexDocument, SearchHit, SearchQuery, SearchResult, Sort
+from stellwerk.domain.text import fold
+from stellwerk.reference.taxonomy import default_taxonomy
+from stellwerk.search import facets as facet_counts
+from stellwerk.search.geo import Cover, cell_keys, cover, haversine_array
+from stellwerk.search.german import GermanAnalyzer, default_analyzer
+from stellwerk.search.interfaces import (
+    GeoFilter,
+    IndexDocument,
+    MatchKind,
+    MatchReason,
+    Remote,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    Sort,
+)
+from stellwerk.search.lexicon import default_lexicon
+from stellwerk.search.query import Alternative, QueryWord, Thesaurus, build_thesaurus, default_thesaurus
 
 TITLE_BOOST = 3.0
+PART_BOOST = 1.5
+BERUF_BOOST = 1.0
+BODY_BOOST = 1.0
+# How much a match through a synonym, a compound's words or a spelling variant counts against the word itself.
+ALTERNATIVE_WEIGHT = {MatchKind.SYNONYM: 0.6, MatchKind.PART: 0.5, MatchKind.SPELLING: 0.4}
+# Of the other ways a word matches, this share is added to the best one.
+TIE_BREAKER = 0.1
+# A posting whose terms state what a condition word says ("Teilzeit") ranks as if its title said it.
+CONDITION_SCORE = 2.0
+# A posting matched only through its occupation ranks below every textual match of the same word.
+OCCUPATION_SCORE = 0.5
+# Words the index does not know get spelling variants from this length on (two edits from FUZZY_TWO on).
+FUZZY_MIN_LENGTH = 5
+FUZZY_TWO = 9
+# Bump when the schema or the analysis of indexed text changes: older indexes must be rebuilt.
+INDEX_FORMAT = "2026.11-search-3"
+_FORMAT_FILE = "stellwerk-format"
 _WRITER_HEAP = 64_000_000
 _POINTER = "CURRENT"
 _NO_DATE = -1
+_NO_SALARY = -1
+# A distance-sorted page is cut from at most this many postings of a shrunken circle, sorted in Python.
+_DISTANCE_CANDIDATES = 2_000
+_DISTANCE_ROUNDS = 8
+# Fetching every match of a query starts with this many, then all if there are more.
+_FIRST_FETCH = 1_000
+# Sets of up to this many postings are matched id by id rather than as a term set (see _ids).
+_ID_TERMS = 1_500
+# Employer names remembered per process, by number (a number always stands for the same name).
+_EMPLOYER_NAMES = 100_000
+# Below this radius (km) every posting of a circle counts as equally near; the newest come first.
+_DISTANCE_RESOLUTION_KM = 0.05
+
+
+BODY_TOKENIZER = "stellwerk_body"
+_BODY_MAX_WORD = 40
+
+
+def body_analyzer() -> tantivy.TextAnalyzer:
+    """Return the analyzer of posting bodies: words, lower case, German stems, folded to ASCII."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(_BODY_MAX_WORD))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("german"))
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+_local = threading.local()
+_COUNTER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stellwerk-facets")
+
+
+def body_terms(text: str) -> list[str]:
+    """Return the body terms of a text, as the index analyses bodies."""
+    analyzer = getattr(_local, "body", None)
+    if analyzer is None:
+        # One analyzer per thread: an analyzer keeps state while it tokenizes.
+        analyzer = _local.body = body_analyzer()
+    terms: list[str] = analyzer.analyze(text)
+    return terms
+
+
+@functools.lru_cache(maxsize=4096)
+def _cover(lat: float, lon: float, radius_km: float) -> Cover:
+    # Seekers search around the same few thousand places and radii again and again.
+    return cover(lat, lon, radius_km)
+
+
+def _with_tokenizers(index: tantivy.Index) -> tantivy.Index:
+    index.register_tokenizer(BODY_TOKENIZER, body_analyzer())
+    return index
 
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
-    # Text is analysed in Python (search/german.py) and handed over as space-separated terms.
-    builder.add_text_field("title", tokenizer_name="whitespace")
-    builder.add_text_field("body", tokenizer_name="whitespace")
-    builder.add_text_field("kldb", tokenizer_name="raw")
-    builder.add_float_field("lat", indexed=True, fast=True)
-    builder.add_float_field("lon", indexed=True, fast=True)
+    builder.add_text_field("title", stored=True, tokenizer_name="whitespace")
+    builder.add_text_field("parts", stored=True, tokenizer_name="whitespace", index_option="freq")
+    # The body is analysed by tantivy itself (in Rust, on the writer's threads): it is most of the text, and
+    # analysing it in Python would bound indexing speed. Its analyzer agrees with search/german.py on
+    # case, umlauts, ß and stems; the title, which decides relevance most, gets the full German analysis.
+    builder.add_text_field("body", tokenizer_name=BODY_TOKENIZER, index_option="freq")
+    # The occupation the source names and its KldB name: short, repeated, and telling.
+    builder.add_text_field("beruf", tokenizer_name="whitespace", index_option="freq")
+    # The title's words unstemmed, for spelling variants: "Mechatronicker" stems far from "Mechatroniker".
+    builder.add_text_field("title_words", tokenizer_name="whitespace", index_option="basic")
+    # Codes and employers are numbers: counting numbers costs what the matches cost, whereas counting text
+    # values costs what the whole vocabulary of the field costs (tens of thousands of employers).
+    builder.add_integer_field("kldb", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("kldb3", indexed=True, fast=True)
+    builder.add_integer_field("employer_id", indexed=True, fast=True)
+    builder.add_text_field("employer", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("flags", stored=True, tokenizer_name="raw", index_option="basic")
+    for mask in facet_counts.MASKS:
+        builder.add_integer_field(mask, fast=True)
     builder.add_integer_field("published", indexed=True, fast=True)
+    builder.add_integer_field("salary", indexed=True, fast=True)
+    builder.add_float_field("lat", fast=True)
+    builder.add_float_field("lon", fast=True)
+    builder.add_unsigned_field("cell", indexed=True)
     return builder.build()
 
 
 SCHEMA = _schema()
 
 
-def _to_tantivy(document: IndexDocument) -> tantivy.Document:
+def employer_id(name: str) -> int:
+    """Return the number an employer is filtered and counted by: a hash of its folded words."""
+    key = " ".join(fold(name).split()).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") >> 1
+
+
+def _to_tantivy(document: IndexDocument, analyzer: GermanAnalyzer) -> tantivy.Document:
+    flags = facet_counts.document_flags(document)
+    salary = document.salary_max_cents or document.salary_min_cents
+    title = analyzer.title(document.title)
     fields: dict[str, Any] = {
         "id": document.posting_id,
-        "title": " ".join(analyze(document.title)),
-        "body": " ".join(analyze(document.body)),
+        "title": " ".join(title.terms),
+        "parts": " ".join(title.parts),
+        "title_words": " ".join(title.words),
+        "body": document.body,
+        "beruf": " ".join(analyzer.terms(document.occupation_text)),
+        "flags": flags,
+        **facet_counts.pack(flags),
         "published": document.published.toordinal() if document.published else _NO_DATE,
+        "salary": salary if salary is not None else _NO_SALARY,
     }
     if document.kldb:
-        fields["kldb"] = document.kldb
+        fields["kldb"] = int(document.kldb)
+        fields["kldb3"] = int(document.kldb[:3])
+    if document.employer:
+        fields["employer"] = document.employer
+        fields["employer_id"] = employer_id(document.employer)
     if document.lat is not None and document.lon is not None:
         fields["lat"] = document.lat
         fields["lon"] = document.lon
+        fields["cell"] = cell_keys(document.lat, document.lon)
     return tantivy.Document.from_dict(fields, SCHEMA)
+
+
+def _all(clauses: Sequence[tantivy.Query]) -> tantivy.Query:
+    if not clauses:
+        return tantivy.Query.all_query()
+    if len(clauses) == 1:
+        return clauses[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, clause) for clause in clauses])
+
+
+def _any(clauses: Sequence[tantivy.Query]) -> tantivy.Query:
+    if not clauses:
+        return tantivy.Query.empty_query()
+    if len(clauses) == 1:
+        return clauses[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, clause) for clause in clauses])
+
+
+def _filter(query: tantivy.Query) -> tantivy.Query:
+    """Return a query that matches the same postings but adds nothing to their score."""
+    return tantivy.Query.const_score_query(query, 0.0)
+
+
+def _term(field: str, value: str | int) -> tantivy.Query:
+    return tantivy.Query.term_query(SCHEMA, field, value)
+
+
+def _terms(field: str, values: Iterable[str | int]) -> tantivy.Query:
+    return tantivy.Query.term_set_query(SCHEMA, field, list(values))
+
+
+def _ids(posting_ids: Sequence[int]) -> tantivy.Query:
+    """Return a query for these postings."""
+    if len(posting_ids) > _ID_TERMS:
+        return _terms("id", posting_ids)
+    # A term set on a fast field scans the whole column, costing milliseconds at a million postings; up to
+    # a thousand or so single-term lookups are cheaper.
+    return _any([_term("id", posting_id) for posting_id in posting_ids])
+
+
+def _at_least(field: str, low: int) -> tantivy.Query:
+    return tantivy.Query.range_query(SCHEMA, field, tantivy.FieldType.Integer, low, None)
+
+
+class IndexOutdated(RuntimeError):
+    """The index on disk was built by another version of the schema or analysis; it must be rebuilt."""
+
+
+def _check_format(generation: Path) -> None:
+    try:
+        found = (generation / _FORMAT_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        found = "unknown"
+    if found != INDEX_FORMAT:
+        raise IndexOutdated(
+            f"the search index in {generation} has format {found}, this version needs {INDEX_FORMAT}: "
+            "run `stellwerk reindex`"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    addresses: list[tantivy.DocAddress]
+    scores: list[float]
+    count: int
 
 
 class TantivySearch:
     """A tantivy index under `directory`; generations live in subfolders named by the CURRENT file."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        analyzer: GermanAnalyzer | None = None,
+        thesaurus: Thesaurus | None = None,
+    ) -> None:
         self.directory = directory
+        self._analyzer = analyzer
+        self._thesaurus = thesaurus
         self._lock = threading.Lock()
         self._generation: str | None = None
         self._index: tantivy.Index | None = None
+        self._employer_names: dict[int, str | None] = {}
+
+    @property
+    def analyzer(self) -> GermanAnalyzer:
+        """Return the analyzer documents and queries go through."""
+        if self._analyzer is None:
+            self._analyzer = self._thesaurus.analyzer if self._thesaurus else default_analyzer()
+        return self._analyzer
+
+    @property
+    def thesaurus(self) -> Thesaurus:
+        """Return the synonyms and job titles queries are expanded with."""
+        if self._thesaurus is None:
+            analyzer = self._analyzer
+            self._thesaurus = (
+                build_thesaurus(analyzer, default_lexicon(), default_taxonomy())
+                if analyzer
+                else default_thesaurus()
+            )
+        return self._thesaurus
 
     # -- generations -------------------------------------------------------------------------------
 
@@ -81,7 +306,10 @@ class TantivySearch:
             if generation is None:
                 with self._write_lock():
                     generation = self._current_generation() or self._new_generation()
-            self._index = tantivy.Index(SCHEMA, path=str(self.directory / generation), reuse=True)
+            _check_format(self.directory / generation)
+            self._index = _with_tokenizers(
+                tantivy.Index(SCHEMA, path=str(self.directory / generation), reuse=True)
+            )
             self._generation = generation
             return self._index
 
@@ -96,7 +324,8 @@ class TantivySearch:
         numbers = [int(p.name[4:]) for p in self.directory.glob("gen-*") if p.name[4:].isdigit()]
         name = f"gen-{max(numbers, default=0) + 1}"
         (self.directory / name).mkdir()
-        return name, tantivy.Index(SCHEMA, path=str(self.directory / name), reuse=False)
+        (self.directory / name / _FORMAT_FILE).write_text(INDEX_FORMAT, encoding="utf-8")
+        return name, _with_tokenizers(tantivy.Index(SCHEMA, path=str(self.directory / name), reuse=False))
 
     def _point_to(self, generation: str) -> None:
         tmp = self.directory / f"{_POINTER}.tmp"
@@ -119,25 +348,27 @@ class TantivySearch:
     def upsert(self, documents: Iterable[IndexDocument], deleted: Iterable[int]) -> None:
         """Add or replace documents and remove deleted postings, then commit."""
         index = self._open()
+        analyzer = self.analyzer
         with self._write_lock():
             writer = index.writer(heap_size=_WRITER_HEAP, num_threads=1)
             for posting_id in deleted:
                 writer.delete_documents_by_term("id", posting_id)
             for document in documents:
                 writer.delete_documents_by_term("id", document.posting_id)
-                writer.add_document(_to_tantivy(document))
+                writer.add_document(_to_tantivy(document, analyzer))
             writer.commit()
             writer.wait_merging_threads()
 
     def rebuild(self, documents: Iterable[IndexDocument]) -> int:
         """Build a new generation from all documents, swap it in, and remove the old ones."""
+        analyzer = self.analyzer
         with self._write_lock():
             old = self._current_generation()
             name, index = self._create_generation()
             writer = index.writer(heap_size=_WRITER_HEAP * 2)
             count = 0
             for document in documents:
-                writer.add_document(_to_tantivy(document))
+                writer.add_document(_to_tantivy(document, analyzer))
                 count += 1
             writer.commit()
             writer.wait_merging_threads()
@@ -162,80 +393,373 @@ class TantivySearch:
         return int(self._searcher().num_docs)
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """Return the page of hits for a query; radius searches are filtered by true distance."""
-        if query.sort == Sort.RELEVANCE and not analyze(query.text):
+        """Return the page of hits for a query, with facet counts if asked for."""
+        plan = self.thesaurus.plan(query.text)
+        if query.sort == Sort.RELEVANCE and not plan:
             # Without words there is no relevance to rank by; newest first is what seekers expect.
             query = replace(query, sort=Sort.DATE)
+        if query.sort == Sort.DISTANCE and query.geo is None:
+            raise ValueError("sorting by distance needs a place")
         searcher = self._searcher()
-        tantivy_query = self._build_query(query)
-        if query.geo is None:
-            return self._search_plain(searcher, tantivy_query, query)
-        return self._search_radius(searcher, tantivy_query, query)
+        search = _Search(searcher, query, plan, self.analyzer, self._employer_names)
+        return search.run()
 
-    def _build_query(self, query: SearchQuery) -> tantivy.Query:
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for term in dict.fromkeys(analyze(query.text)):
-            title = tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, "title", term), TITLE_BOOST)
-            body = tantivy.Query.term_query(SCHEMA, "body", term)
-            either = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, title), (tantivy.Occur.Should, body)]
-            )
-            clauses.append((tantivy.Occur.Must, either))
-        if query.kldb:
-            clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "kldb", query.kldb)))
-        if query.geo is not None:
-            min_lat, max_lat, min_lon, max_lon = bounding_box(
-                query.geo.lat, query.geo.lon, query.geo.radius_km
-            )
-            for field, low, high in (("lat", min_lat, max_lat), ("lon", min_lon, max_lon)):
-                box = tantivy.Query.range_query(SCHEMA, field, tantivy.FieldType.Float, low, high)
-                clauses.append((tantivy.Occur.Must, box))
-        if not clauses:
-            return tantivy.Query.all_query()
-        return tantivy.Query.boolean_query(clauses)
 
-    def _search_plain(
-        self, searcher: tantivy.Searcher, tq: tantivy.Query, query: SearchQuery
-    ) -> SearchResult:
-        by_date = query.sort == Sort.DATE
-        result = searcher.search(
-            tq,
-            limit=max(1, query.limit),
-            count=True,
-            offset=query.offset,
-            order_by_field="published" if by_date else None,
+class _Search:
+    """One search against one searcher: builds the queries, pages, and explains the hits."""
+
+    def __init__(
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        plan: list[QueryWord],
+        analyzer: GermanAnalyzer,
+        employer_names: dict[int, str | None],
+    ) -> None:
+        self.searcher = searcher
+        self.employer_names = employer_names
+        self.query = query
+        self.plan = [_with_spelling(searcher, word) for word in plan]
+        clauses = _text_clauses(self.plan, analyzer)
+        required = [clause for word, clause in clauses if word.required]
+        optional = [clause for word, clause in clauses if not word.required]
+        self.base = _combine([*required, *_filter_clauses(query)], optional)
+
+    def run(self) -> SearchResult:
+        query, geo = self.query, self.query.geo
+        located = self._circle(geo, geo.radius_km) if geo else None
+        elsewhere = _term("flags", "ortsunabhaengig")
+        final = self.base
+        if located is not None:
+            place = _any([located, elsewhere]) if query.include_location_independent else located
+            final = _all([self.base, _filter(place)])
+        # Facets are counted on a second core while this one finds the page (tantivy releases the GIL).
+        counting = _COUNTER.submit(self._aggregate, final) if query.facets else None
+        if geo is not None and located is not None and query.sort == Sort.DISTANCE:
+            page = self._page_by_distance(final, located, elsewhere, geo)
+        else:
+            page = self._page(final)
+        hits = self._hits(page)
+        found = facet_counts.facets(counting.result(), query.today, self._employer) if counting else {}
+        return SearchResult(count=page.count, hits=hits, facets=found)
+
+    # -- the place --------------------------------------------------------------------------------
+
+    def _circle(self, geo: GeoFilter, radius_km: float) -> tantivy.Query:
+        """Return a query for the postings within radius_km of the place, by their exact distance."""
+        cells = _cover(geo.lat, geo.lon, radius_km)
+        inside = [_terms("cell", cells.inside)] if cells.inside else []
+        if cells.edge:
+            # Scores do not matter here: only which postings match, and where they are.
+            candidates = _filter(_all([self.base, _terms("cell", cells.edge)]))
+            near = [
+                posting_id
+                for posting_id, distance in self._distances(candidates, geo)
+                if distance is not None and distance <= radius_km
+            ]
+            inside += [_ids(near)] if near else []
+        return _any(inside)
+
+    def _distances(self, query: tantivy.Query, geo: GeoFilter) -> list[tuple[int, float | None]]:
+        """Return the id and the distance from the place of every posting the query matches."""
+        addresses = self._all_addresses(query)
+        return list(zip(self._ids(addresses), self._distances_of(addresses, geo), strict=True))
+
+    def _all_addresses(self, query: tantivy.Query) -> list[tantivy.DocAddress]:
+        result = self.searcher.search(query, limit=_FIRST_FETCH, count=True)
+        if _count(result) > _FIRST_FETCH:
+            result = self.searcher.search(query, limit=_count(result), count=False)
+        return [address for _, address in result.hits]
+
+    def _distances_of(self, addresses: list[tantivy.DocAddress], geo: GeoFilter) -> list[float | None]:
+        """Return each posting's great-circle distance from the place, None where it has no coordinates."""
+        if not addresses:
+            return []
+        lats = np.array(self.searcher.fast_field_values("lat", addresses), dtype=float)
+        lons = np.array(self.searcher.fast_field_values("lon", addresses), dtype=float)
+        distances = haversine_array(geo.lat, geo.lon, lats, lons)
+        return [None if math.isnan(d) else d for d in distances.tolist()]
+
+    # -- pages ------------------------------------------------------------------------------------
+
+    def _page(self, final: tantivy.Query) -> _Page:
+        query = self.query
+        order = {Sort.DATE: "published", Sort.SALARY: "salary"}.get(query.sort)
+        result = self.searcher.search(
+            final, limit=max(1, query.limit), count=True, offset=query.offset, order_by_field=order
         )
-        addresses = [address for _, address in result.hits]
-        ids = _ints(searcher.fast_field_values("id", addresses))
-        scores = [0.0 if by_date else float(key) for key, _ in result.hits]
-        hits = [SearchHit(pid, score, None) for pid, score in zip(ids, scores, strict=True)]
-        return SearchResult(count=_count(result), hits=hits)
+        scores = [0.0 if order else float(key) for key, _ in result.hits]
+        return _Page([address for _, address in result.hits], scores, _count(result))
 
-    def _search_radius(
-        self, searcher: tantivy.Searcher, tq: tantivy.Query, query: SearchQuery
-    ) -> SearchResult:
-        geo = query.geo
-        assert geo is not None
-        total = _count(searcher.search(tq, limit=1, count=True))
-        if total == 0:
-            return SearchResult(count=0, hits=[])
-        # The bounding box over-selects at its corners; every candidate is checked by true distance.
-        result = searcher.search(tq, limit=total, count=False)
-        addresses = [address for _, address in result.hits]
-        lats = _floats(searcher.fast_field_values("lat", addresses))
-        lons = _floats(searcher.fast_field_values("lon", addresses))
-        ids = _ints(searcher.fast_field_values("id", addresses))
-        days = _ints(searcher.fast_field_values("published", addresses)) if query.sort == Sort.DATE else None
-        inside: list[tuple[float, float, int, int]] = []
-        for position, (score, _) in enumerate(result.hits):
-            distance = haversine_km(geo.lat, geo.lon, lats[position], lons[position])
-            if distance <= geo.radius_km:
-                day = days[position] if days is not None else 0
-                inside.append((float(score), distance, ids[position], day))
-        inside.sort(key=_sort_key(query.sort))
-        page = inside[query.offset : query.offset + query.limit]
-        hits = [SearchHit(pid, score, round(distance, 1)) for score, distance, pid, _ in page]
-        return SearchResult(count=len(inside), hits=hits)
+    def _page_by_distance(
+        self, final: tantivy.Query, located: tantivy.Query, elsewhere: tantivy.Query, geo: GeoFilter
+    ) -> _Page:
+        """Return the page of the nearest postings; location-independent ones follow the farthest."""
+        query = self.query
+        total = _count(self.searcher.search(final, limit=1, count=True))
+        near_count = _count(self.searcher.search(_all([self.base, _filter(located)]), limit=1, count=True))
+        wanted = query.offset + query.limit
+        addresses: list[tantivy.DocAddress] = []
+        if near_count and query.offset < near_count:
+            addresses = self._nearest(geo, min(wanted, near_count), near_count)[query.offset : wanted]
+        rest = query.limit - len(addresses)
+        if rest > 0 and total > near_count:
+            others = _all([self.base, _filter(elsewhere)])
+            offset = max(0, query.offset - near_count)
+            result = self.searcher.search(
+                others, limit=rest, offset=offset, count=False, order_by_field="published"
+            )
+            addresses += [address for _, address in result.hits]
+        return _Page(addresses, [0.0] * len(addresses), total)
+
+    def _nearest(self, geo: GeoFilter, wanted: int, total: int) -> list[tantivy.DocAddress]:
+        """Return the wanted nearest postings of the circle, nearest first, ties newest first."""
+        radius, count = geo.radius_km, total
+        smaller = 0.0
+        for _ in range(_DISTANCE_ROUNDS):
+            if count <= _DISTANCE_CANDIDATES or radius <= _DISTANCE_RESOLUTION_KM:
+                break
+            # Postings spread roughly with the area: aim at a circle with a few times the wanted number.
+            target = max(wanted, min(3 * wanted, _DISTANCE_CANDIDATES // 2))
+            guess = radius * math.sqrt(target / count)
+            tried = guess if smaller < guess < radius else (smaller + radius) / 2
+            found = _count(self.searcher.search(self._within(geo, tried), limit=1, count=True))
+            if found >= wanted:
+                radius, count = tried, found
+            else:
+                smaller = tried
+        circle = self._within(geo, radius)
+        if count > _DISTANCE_CANDIDATES:
+            # So many at one spot that distance cannot tell them apart: take the newest of them.
+            result = self.searcher.search(circle, limit=wanted, count=False, order_by_field="published")
+            return [address for _, address in result.hits]
+        addresses = self._all_addresses(circle)
+        days = _ints(self.searcher.fast_field_values("published", addresses))
+        distances = self._distances_of(addresses, geo)
+        ranked = sorted(
+            range(len(addresses)), key=lambda i: (distances[i] or 0.0, -days[i], addresses[i].doc)
+        )
+        return [addresses[i] for i in ranked[:wanted]]
+
+    def _within(self, geo: GeoFilter, radius_km: float) -> tantivy.Query:
+        return _all([self.base, _filter(self._circle(geo, radius_km))])
+
+    # -- hits, facets -----------------------------------------------------------------------------
+
+    def _hits(self, page: _Page) -> list[SearchHit]:
+        ids = self._ids(page.addresses)
+        geo = self.query.geo
+        distances = self._distances_of(page.addresses, geo) if geo else [None] * len(ids)
+        field, remote_bit = facet_counts.BITS["ortsunabhaengig"]
+        masks = _ints(self.searcher.fast_field_values(field, page.addresses))
+        hits = []
+        for position, address in enumerate(page.addresses):
+            distance = distances[position]
+            hits.append(
+                SearchHit(
+                    posting_id=ids[position],
+                    score=page.scores[position],
+                    distance_km=round(distance, 1) if distance is not None else None,
+                    location_independent=bool(masks[position] & remote_bit),
+                    reasons=self._reasons(address) if self.plan else (),
+                )
+            )
+        return hits
+
+    def _reasons(self, address: tantivy.DocAddress) -> tuple[MatchReason, ...]:
+        stored = self.searcher.doc(address).to_dict()
+        code = (stored.get("kldb") or [None])[0]
+        seen = _Stored(
+            title=set(" ".join(stored.get("title", [])).split()),
+            parts=set(" ".join(stored.get("parts", [])).split()),
+            kldb=f"{code:05d}" if code is not None else None,
+            flags=set(stored.get("flags", [])),
+        )
+        return tuple(reason for word in self.plan if (reason := _reason(word, seen)) is not None)
+
+    def _employer(self, number: int) -> str | None:
+        """Return the name of an employer by its number, from any of its postings."""
+        if number in self.employer_names:
+            return self.employer_names[number]
+        result = self.searcher.search(_term("employer_id", number), limit=1, count=False)
+        if not result.hits:
+            return None
+        names = self.searcher.doc(result.hits[0][1]).to_dict().get("employer") or [None]
+        name = str(names[0]) if names[0] else None
+        if len(self.employer_names) > _EMPLOYER_NAMES:
+            self.employer_names.clear()
+        self.employer_names[number] = name
+        return name
+
+    def _ids(self, addresses: list[tantivy.DocAddress]) -> list[int]:
+        return _ints(self.searcher.fast_field_values("id", addresses))
+
+    def _aggregate(self, final: tantivy.Query) -> dict[str, Any]:
+        aggregations: dict[str, Any] = self.searcher.aggregate(final, facet_counts.aggregation_request())
+        return aggregations
+
+
+# -- query building -----------------------------------------------------------------------------------
+
+
+def _with_spelling(searcher: tantivy.Searcher, word: QueryWord) -> QueryWord:
+    """Add spelling variants to a single word the index does not know at all."""
+    if len(word.terms) != 1 or not word.required:
+        return word
+    term = word.terms[0]
+    known = any(searcher.doc_freq(field, term) for field in ("title", "parts", "beruf"))
+    if (
+        len(term) < FUZZY_MIN_LENGTH
+        or known
+        or any(searcher.doc_freq("body", t) for t in body_terms(word.text))
+    ):
+        return word
+    spelling = Alternative(MatchKind.SPELLING, (term, *body_terms(word.text)), fold(word.text.lower()))
+    return replace(word, alternatives=(*word.alternatives, spelling))
+
+
+def _text_clauses(plan: list[QueryWord], analyzer: GermanAnalyzer) -> list[tuple[QueryWord, tantivy.Query]]:
+    # The best way a word matches counts, not the sum of all: a posting that matches three synonyms of a
+    # word is no better a match for it than one that uses the word itself.
+    return [
+        (
+            word,
+            tantivy.Query.disjunction_max_query(
+                [_alternative_query(a, analyzer) for a in word.alternatives], TIE_BREAKER
+            ),
+        )
+        for word in plan
+    ]
+
+
+def _combine(required: list[tantivy.Query], optional: list[tantivy.Query]) -> tantivy.Query:
+    """Return a query that needs every required clause and ranks by the optional ones."""
+    if not optional:
+        return _all(required)
+    clauses = [(tantivy.Occur.Must, clause) for clause in required]
+    clauses += [(tantivy.Occur.Should, clause) for clause in optional]
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _alternative_query(alternative: Alternative, analyzer: GermanAnalyzer) -> tantivy.Query:
+    if alternative.kind == MatchKind.OCCUPATION:
+        codes = [int(code) for code in alternative.kldb]
+        return tantivy.Query.const_score_query(_terms("kldb", codes), OCCUPATION_SCORE)
+    if alternative.kind == MatchKind.CONDITION:
+        return tantivy.Query.const_score_query(_terms("flags", alternative.flags), CONDITION_SCORE)
+    if alternative.kind == MatchKind.SPELLING:
+        matched = _fuzzy(alternative)
+    else:
+        # A compound's words apart count where the job is named (title, occupation): in descriptions they
+        # would match nearly every posting ("Lager" and "Helfer" somewhere in the text).
+        in_body = alternative.kind != MatchKind.PART
+        matched = _all(_words_anywhere(alternative.label, analyzer, in_body=in_body))
+    # A match of several terms scores their sum; per term, alternatives of different lengths compare fairly.
+    weight = ALTERNATIVE_WEIGHT.get(alternative.kind, 1.0) / max(1, len(alternative.terms))
+    return tantivy.Query.boost_query(matched, weight) if weight != 1.0 else matched
+
+
+def _words_anywhere(text: str, analyzer: GermanAnalyzer, *, in_body: bool) -> list[tantivy.Query]:
+    """Return one query per word of the text: its term in the title or its parts, or the word in the body."""
+    clauses = []
+    for word in text.split():
+        terms = analyzer.terms(word)
+        if not terms:
+            continue
+        ways = [
+            tantivy.Query.boost_query(_term(field, term), boost)
+            for term in terms
+            for field, boost in (("title", TITLE_BOOST), ("parts", PART_BOOST), ("beruf", BERUF_BOOST))
+        ]
+        if in_body and (body := body_terms(word)):
+            ways.append(tantivy.Query.boost_query(_all([_term("body", term) for term in body]), BODY_BOOST))
+        clauses.append(_any(ways))
+    return clauses
+
+
+def _fuzzy(alternative: Alternative) -> tantivy.Query:
+    """Return a query for words spelled like the alternative's: its title term, word, and body terms."""
+    term, *body = alternative.terms
+    fields = [
+        ("title", term, TITLE_BOOST),
+        ("parts", term, PART_BOOST),
+        ("title_words", alternative.label, TITLE_BOOST),
+    ]
+    fields += [("body", body_term, BODY_BOOST) for body_term in body[:1]]
+    return _any(
+        [
+            tantivy.Query.boost_query(
+                tantivy.Query.fuzzy_term_query(
+                    SCHEMA, field, text, distance=2 if len(text) >= FUZZY_TWO else 1
+                ),
+                boost,
+            )
+            for field, text, boost in fields
+        ]
+    )
+
+
+def _filter_clauses(query: SearchQuery) -> list[tantivy.Query]:
+    """Return the filters of a query, each adding nothing to the score."""
+    clauses: list[tantivy.Query] = []
+    if query.kldb:
+        clauses.append(_term("kldb" if len(query.kldb) == 5 else "kldb3", int(query.kldb)))
+    any_of = [query.working_time, query.offer_kinds]
+    clauses += [_terms("flags", sorted(values)) for values in any_of if values]
+    if query.fixed_term is not None:
+        clauses.append(_term("flags", "befristet" if query.fixed_term else "unbefristet"))
+    if query.entry_level:
+        clauses.append(_term("flags", "einstieg"))
+    if query.remote is not None:
+        clauses.append(_term("flags", "remote_full" if query.remote == Remote.FULL else "remote_partial"))
+    if query.level is not None:
+        clauses.append(_term("flags", f"niveau{query.level}"))
+    if query.employer:
+        clauses.append(_term("employer_id", employer_id(query.employer)))
+    if query.published_since is not None:
+        clauses.append(_at_least("published", query.published_since.toordinal()))
+    if query.salary_from_cents is not None:
+        clauses.append(_at_least("salary", query.salary_from_cents))
+    agencies = (("zeitarbeit", query.include_temp_agency), ("pav", query.include_private_agency))
+    excluded = [flag for flag, included in agencies if not included]
+    if excluded:
+        clauses.append(tantivy.Query.all_query().and_must_not_match(_terms("flags", excluded)))
+    return [_filter(clause) for clause in clauses]
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What the index stores of a posting to explain a match: title terms and parts, occupation, flags."""
+
+    title: set[str]
+    parts: set[str]
+    kldb: str | None
+    flags: set[str]
+
+
+def _reason(word: QueryWord, seen: _Stored) -> MatchReason | None:
+    """Return how a query word matched a posting; None for an optional word that did not."""
+    for alternative in word.alternatives:
+        terms = set(alternative.terms)
+        if alternative.kind == MatchKind.OCCUPATION:
+            if seen.kldb in alternative.kldb:
+                return MatchReason(word.text, MatchKind.OCCUPATION, seen.kldb or "")
+        elif alternative.kind == MatchKind.CONDITION:
+            if seen.flags & set(alternative.flags):
+                return MatchReason(word.text, MatchKind.CONDITION, alternative.label)
+        elif alternative.kind == MatchKind.SPELLING:
+            continue
+        elif terms and terms <= seen.title:
+            kind = MatchKind.TITLE if alternative.kind == MatchKind.TITLE else alternative.kind
+            return MatchReason(word.text, kind, "" if kind == MatchKind.TITLE else alternative.label)
+        elif terms and terms <= seen.title | seen.parts:
+            kind = MatchKind.PART if alternative.kind == MatchKind.TITLE else alternative.kind
+            return MatchReason(word.text, kind, alternative.label)
+    if not word.required:
+        return None
+    if any(a.kind == MatchKind.SPELLING for a in word.alternatives):
+        return MatchReason(word.text, MatchKind.SPELLING, "")
+    return MatchReason(word.text, MatchKind.TEXT, "")
 
 
 def _count(result: tantivy.SearchResult) -> int:
@@ -245,15 +769,3 @@ def _count(result: tantivy.SearchResult) -> int:
 
 def _ints(values: list[int | float | bool | None]) -> list[int]:
     return [int(v) if v is not None else 0 for v in values]
-
-
-def _floats(values: list[int | float | bool | None]) -> list[float]:
-    return [float(v) if v is not None else float("nan") for v in values]
-
-
-def _sort_key(sort: Sort) -> Any:
-    if sort == Sort.DISTANCE:
-        return lambda row: (row[1], -row[0], row[2])
-    if sort == Sort.DATE:
-        return lambda row: (-row[3], row[1], row[2])
-    return lambda row: (-row[0], row[1], row[2])

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
 from stellwerk.postings.indexing import search_backend
-from stellwerk.postings.market import local_market
 from stellwerk.postings.models import Place, Posting
-from stellwerk.postings.search import DEFAULT_RADIUS_KM, InvalidSearch, JobSearch, search_jobs
+from stellwerk.postings.search import (
+    DEFAULT_RADIUS_KM,
+    FACET_PARAMETERS,
+    FACET_TITLES,
+    FoundPosting,
+    InvalidSearch,
+    JobSearch,
+    JobSearchPage,
+    explain,
+    facet_label,
+    search_jobs,
+)
 from stellwerk.reference.gazetteer import AmbiguousPlace, UnknownPlace, default_gazetteer
-from stellwerk.reference.taxonomy import Taxonomy, UnknownOccupation, default_taxonomy
-from stellwerk.search.interfaces import Sort
+from stellwerk.reference.taxonomy import Taxonomy, default_taxonomy
+from stellwerk.search.interfaces import Remote, Sort
 
 RADIUS_CHOICES = (5, 10, 15, 25, 50, 100, 200)
-SORT_CHOICES = ((Sort.RELEVANCE, "Relevanz"), (Sort.DATE, "Datum"), (Sort.DISTANCE, "Entfernung"))
+SORT_CHOICES = (
+    (Sort.RELEVANCE, "Relevanz"),
+    (Sort.DATE, "Datum"),
+    (Sort.DISTANCE, "Entfernung"),
+    (Sort.SALARY, "Gehalt"),
+)
 POPULAR = 12
 
 
@@ -65,44 +81,36 @@ def _occupation_key(taxonomy: Taxonomy, beruf: str, kldb: str | None) -> str | N
     return known.slug if known else kldb
 
 
-def _int(params: QueryDict, name: str, default: int) -> int:
-    value = params.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidSearch(f"{name} muss eine ganze Zahl sein") from None
-
-
-def _parse_search(params: QueryDict) -> JobSearch:
-    sort_value = params.get("sort", "").strip() or Sort.RELEVANCE.value
-    try:
-        sort = Sort(sort_value)
-    except ValueError:
-        raise InvalidSearch(f"unbekannte Sortierung {sort_value!r}") from None
-    return JobSearch(
-        was=params.get("was", "").strip(),
-        wo=params.get("wo", "").strip(),
-        umkreis=_int(params, "umkreis", DEFAULT_RADIUS_KM),
-        sort=sort,
-        page=_int(params, "page", 1),
-        kldb=params.get("kldb", "").strip() or None,
-    )
+# Facets in the order the page shows them; multi-valued ones add to the current set.
+FACET_ORDER = (
+    "arbeitszeit", "homeoffice", "befristung", "angebotsart", "einstieg", "veroeffentlichtseit", "gehalt",
+    "berufsgruppe", "kldb", "niveau", "arbeitgeber", "zeitarbeit", "pav", "ortsunabhaengig",
+)  # fmt: skip
+_MULTI_VALUED = frozenset({"arbeitszeit", "angebotsart"})
+# Facets that count postings a seeker may want to leave out rather than pick.
+_EXCLUDABLE = frozenset({"zeitarbeit", "pav", "ortsunabhaengig"})
+_FLAG_FACETS = frozenset({"einstieg"})
+_TYPED: dict[str, Any] = {
+    "befristung": int,
+    "niveau": int,
+    "veroeffentlichtseit": int,
+    "gehalt": int,
+    "homeoffice": Remote,
+}
 
 
 def jobs(request: HttpRequest) -> HttpResponse:
-    """Render search results for Was / Wo / Umkreis with paging."""
+    """Render search results with filters, facet counts and paging; the same parameters as the API."""
     params = request.GET
     context: dict[str, Any] = {
-        "form": {k: params.get(k, "") for k in ("was", "wo", "umkreis", "sort", "kldb")},
+        "form": {k: params.get(k, "") for k in ("was", "wo", "umkreis", "sort")},
         "radius_choices": RADIUS_CHOICES,
         "sort_choices": SORT_CHOICES,
     }
     context["form"]["umkreis"] = context["form"]["umkreis"] or DEFAULT_RADIUS_KM
     status = 200
     try:
-        search = _parse_search(params)
+        search = JobSearch.from_params({name: params.getlist(name) for name in params})
         page = search_jobs(search, default_gazetteer(), search_backend())
     except InvalidSearch as exc:
         context["error"], status = str(exc), 400
@@ -114,16 +122,114 @@ def jobs(request: HttpRequest) -> HttpResponse:
         context["error"] = f"„{exc.query}“ gibt es mehrmals. Welchen Ort meinen Sie?"
         context["suggestions"] = [_suggestion_url(params, p.label) for p in exc.candidates]
     else:
-        context["page"] = page
-        if search.kldb:
-            context["occupation"] = default_taxonomy().occupation(search.kldb)
-            rest = params.copy()
-            rest.pop("kldb", None)
-            rest.pop("page", None)
-            context["without_occupation"] = f"{reverse('web:jobs')}?{rest.urlencode()}"
-        context["first_number"] = (page.search.page - 1) * page.search.size + 1
-        context["page_links"] = _page_links(params, page.search.page, page.pages)
+        context.update(_results_context(page))
     return render(request, "web/jobs.html", context, status=status)
+
+
+def _results_context(page: JobSearchPage) -> dict[str, Any]:
+    search, taxonomy = page.search, default_taxonomy()
+    kept = {k: v for k, v in search.to_params().items() if k not in ("was", "wo", "umkreis", "sort", "page")}
+    return {
+        "page": page,
+        "hidden_filters": sorted(kept.items()),
+        "sort_hidden": sorted((k, v) for k, v in search.to_params().items() if k not in ("sort", "page")),
+        "results": [_result(found, taxonomy) for found in page.results],
+        "facet_groups": _facet_groups(page, taxonomy),
+        "active_filters": _active_filters(search, taxonomy),
+        "without_filters": _jobs_url(JobSearch(was=search.was, wo=search.wo, umkreis=search.umkreis)),
+        "without_remote": _jobs_url(search.changed(ortsunabhaengig=False)),
+        "with_remote": _jobs_url(search.changed(ortsunabhaengig=True)),
+        "first_number": (search.page - 1) * search.size + 1,
+        "page_links": {
+            "previous": _jobs_url(replace(search, page=search.page - 1)) if search.page > 1 else None,
+            "next": _jobs_url(replace(search, page=search.page + 1)) if search.page < page.pages else None,
+        },
+    }
+
+
+def _jobs_url(search: JobSearch) -> str:
+    return f"{reverse('web:jobs')}?{urlencode(search.to_params())}"
+
+
+def _result(found: FoundPosting, taxonomy: Taxonomy) -> dict[str, Any]:
+    remote = (found.posting.terms or {}).get("homeoffice") == "full"
+    return {
+        "found": found,
+        "why": [explain(reason, taxonomy) for reason in found.reasons],
+        "elsewhere": ("komplett remote" if remote else "bundesweit") if found.location_independent else None,
+    }
+
+
+def _facet_groups(page: JobSearchPage, taxonomy: Taxonomy) -> list[dict[str, Any]]:
+    """Return the facets as groups of filter links with counts."""
+    groups = []
+    for name in FACET_ORDER:
+        values = page.facets.get(name) or []
+        if name == "ortsunabhaengig" and page.place is None:
+            continue
+        links = [_facet_link(page.search, name, value.value, value.count, taxonomy) for value in values]
+        if links:
+            groups.append({"name": name, "title": FACET_TITLES[name], "links": links})
+    return groups
+
+
+def _facet_link(search: JobSearch, name: str, value: str, count: int, taxonomy: Taxonomy) -> dict[str, Any]:
+    parameter = FACET_PARAMETERS.get(name, name)
+    current = getattr(search, parameter)
+    label = facet_label(name, value, taxonomy)
+    if name in _EXCLUDABLE:
+        # The count says how many such postings there are; the link leaves them out or brings them back.
+        active = not current
+        action = "einblenden" if active else "ausblenden"
+        return {
+            "label": f"{label} {action}",
+            "count": count,
+            "active": active,
+            "url": _jobs_url(search.changed(**{parameter: active})),
+        }
+    if name in _MULTI_VALUED:
+        active = value in current
+        chosen = current - {value} if active else current | {value}
+        return _link(search, label, count, active, **{parameter: frozenset(chosen)})
+    if name in _FLAG_FACETS:
+        return _link(search, label, count, bool(current), **{parameter: not current})
+    typed = _TYPED.get(name, str)(value)
+    active = current == typed
+    return _link(search, label, count, active, **{parameter: None if active else typed})
+
+
+def _link(search: JobSearch, label: str, count: int, active: bool, **change: object) -> dict[str, Any]:
+    return {"label": label, "count": count, "active": active, "url": _jobs_url(search.changed(**change))}
+
+
+def _active_filters(search: JobSearch, taxonomy: Taxonomy) -> list[dict[str, str]]:
+    """Return the filters in force, each with a link that removes it."""
+    active = []
+    defaults = JobSearch()
+    for parameter in ("kldb", "befristung", "arbeitgeber", "veroeffentlichtseit", "gehalt", "homeoffice",
+                      "niveau", "einstieg", "zeitarbeit", "pav", "ortsunabhaengig"):  # fmt: skip
+        value = getattr(search, parameter)
+        if value == getattr(defaults, parameter):
+            continue
+        facet = "berufsgruppe" if parameter == "kldb" and len(str(value)) == 3 else parameter
+        label = _filter_label(facet, value, taxonomy)
+        reset = search.changed(**{parameter: getattr(defaults, parameter)})
+        active.append({"label": label, "url": _jobs_url(reset)})
+    for parameter in sorted(_MULTI_VALUED):
+        for value in sorted(getattr(search, parameter)):
+            reset = search.changed(**{parameter: getattr(search, parameter) - {value}})
+            active.append({"label": facet_label(parameter, value, taxonomy), "url": _jobs_url(reset)})
+    return active
+
+
+def _filter_label(facet: str, value: object, taxonomy: Taxonomy) -> str:
+    if facet in ("zeitarbeit", "pav", "ortsunabhaengig"):
+        return f"ohne {facet_label(facet, 'true', taxonomy)}"
+    if facet == "einstieg":
+        return facet_label(facet, "true", taxonomy)
+    if facet == "arbeitgeber":
+        return f"Arbeitgeber: {value}"
+    return f"{FACET_TITLES[facet]}: {facet_label(facet, str(value), taxonomy)}"
 
 
 def _suggestion_url(params: QueryDict, wo: str) -> tuple[str, str]:
@@ -131,35 +237,3 @@ def _suggestion_url(params: QueryDict, wo: str) -> tuple[str, str]:
     query["wo"] = wo
     query.pop("page", None)
     return wo, f"{reverse('web:jobs')}?{query.urlencode()}"
-
-
-def _page_links(params: QueryDict, current: int, pages: int) -> dict[str, str | None]:
-    def link(number: int) -> str:
-        query = params.copy()
-        query["page"] = str(number)
-        return f"{reverse('web:jobs')}?{query.urlencode()}"
-
-    return {
-        "previous": link(current - 1) if current > 1 else None,
-        "next": link(current + 1) if current < pages else None,
-    }
-
-
-def occupation_place(request: HttpRequest, occupation: str, place: str) -> HttpResponse:
-    """Render the occupation × place page: current offers within 25 km and who hires."""
-    taxonomy, gazetteer = default_taxonomy(), default_gazetteer()
-    try:
-        found_occupation, beruf = taxonomy.resolve_occupation(occupation)
-    except UnknownOccupation:
-        raise Http404(f"Beruf {occupation!r} unbekannt") from None
-    found_place = gazetteer.by_slug(place)
-    if found_place is None:
-        try:
-            found_place = gazetteer.resolve(place)
-        except (UnknownPlace, AmbiguousPlace):
-            raise Http404(f"Ort {place!r} unbekannt") from None
-    market = local_market(found_occupation, beruf, found_place, search_backend())
-    query = {"kldb": found_occupation.kldb, "wo": found_place.name, "umkreis": market.radius_km}
-    search_link = f"{reverse('web:jobs')}?{urlencode(query)}"
-    context = {"market": market, "search_link": search_link}
-    return render(request, "web/occupation_place.html", context)

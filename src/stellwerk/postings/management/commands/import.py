@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from stellwerk.domain.postings import RawRecord, ReadError
+from stellwerk.insights.aggregates import refresh_aggregates
 from stellwerk.normalize.posting import default_normalizers
 from stellwerk.postings.importing import ImportSummary, demo_path, import_records
 from stellwerk.sources.ba_jobsuche import UnreadableInput, read_file
@@ -53,6 +54,8 @@ class Command(BaseCommand):
                 items, default_normalizers(), on_progress=lambda n: progress.advance(task, n)
             )
         self._report(summary, unreadable)
+        # The market pages' figures follow the postings.
+        refresh_aggregates()
 
     def _report(self, summary: ImportSummary, unreadable: int) -> None:
         write = self.stdout.write

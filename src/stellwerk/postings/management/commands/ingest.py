@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
+from stellwerk.insights.aggregates import refresh_aggregates
 from stellwerk.normalize.posting import default_normalizers
 from stellwerk.postings.ingest import PageIngest, ingest_ba, ingest_pages, page_urls
 from stellwerk.postings.models import SourceRun
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         else:  # argparse only lets known sources through
             raise CommandError(f"unbekannte Quelle {options['source']}")
         self._report(run)
+        # The market pages' figures follow the postings.
+        refresh_aggregates()
 
     def _ba(self, options: dict[str, Any], console: Console) -> SourceRun:
         try:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from stellwerk.insights.aggregates import refresh_aggregates
 from stellwerk.normalize.posting import Normalizers, default_normalizers
 from stellwerk.postings.expiry import expire_due
 from stellwerk.postings.indexing import process_outbox
@@ -44,14 +45,17 @@ class Command(BaseCommand):
         tools = default_normalizers()
         last_expiry = None
         while True:
-            for entry in schedule:
-                if is_due(entry, timezone.now()):
-                    self._run(entry, tools)
-            if last_expiry != timezone.localdate():
+            due = [entry for entry in schedule if is_due(entry, timezone.now())]
+            for entry in due:
+                self._run(entry, tools)
+            fresh_day = last_expiry != timezone.localdate()
+            if fresh_day:
                 count = expire_due()
                 last_expiry = timezone.localdate()
                 self.stdout.write(f"{count} Stellenangebot(e) abgelaufen")
             process_outbox()
+            if due or fresh_day:
+                refresh_aggregates()
             if options["once"]:
                 return
             time.sleep(options["poll"])

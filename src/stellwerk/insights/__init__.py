@@ -1,0 +1,1 @@
+"""Market insights: figures per occupation and place, pay statistics, further training, articles."""

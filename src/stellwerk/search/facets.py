@@ -1,0 +1,171 @@
+"""Filter flags of a posting and the facet counts computed from them.
+
+Every yes/no property a seeker can filter on is a flag. The index keeps the flags twice: as terms, to filter
+on, and packed into three small integers per posting (working time; contract and place; offer kind and
+level), so that one aggregation over each integer, with a few dozen distinct values, yields the counts of
+all its flags at once. One integer for all flags would take thousands of distinct values, which costs more
+to count and to hand back than the flags themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from stellwerk.search.interfaces import FacetValue, IndexDocument, Remote
+
+WORKING_TIME = ("vz", "tz", "snw", "ho", "mj")
+OFFER_KINDS = (
+    "arbeit", "ausbildung", "duales_studium", "praktikum", "werkstudent", "trainee", "berufseinstieg",
+)  # fmt: skip
+LEVELS = ("1", "2", "3", "4")
+# Index field -> the flags packed into it, one bit each.
+MASKS: dict[str, tuple[str, ...]] = {
+    "mask_time": WORKING_TIME,
+    "mask_terms": (
+        "befristet", "unbefristet", "zeitarbeit", "pav", "remote_full", "remote_partial", "einstieg",
+        "ortsunabhaengig",
+    ),
+    "mask_kind": (*OFFER_KINDS, *(f"niveau{level}" for level in LEVELS)),
+}  # fmt: skip
+BITS = {flag: (field, 1 << bit) for field, flags in MASKS.items() for bit, flag in enumerate(flags)}
+FLAGS = tuple(BITS)
+# Cumulative facets: "published within the last n days", "pays at least n euros a month".
+PUBLISHED_DAYS = (1, 7, 14, 28)
+SALARY_EUROS = (2000, 3000, 4000, 5000, 6000)
+TOP_EMPLOYERS = 10
+TOP_OCCUPATIONS = 15
+# More than any mask can take, and more days than postings stay online.
+_MASK_BUCKETS = 1024
+_DAY_BUCKETS = 400
+
+# Facet name -> (flag, facet value) for the facets read from the flags.
+_FLAG_FACETS: dict[str, tuple[tuple[str, str], ...]] = {
+    "arbeitszeit": tuple((code, code) for code in WORKING_TIME),
+    "befristung": (("befristet", "1"), ("unbefristet", "2")),
+    "angebotsart": tuple((kind, kind) for kind in OFFER_KINDS),
+    "zeitarbeit": (("zeitarbeit", "true"),),
+    "pav": (("pav", "true"),),
+    "homeoffice": (("remote_full", Remote.FULL.value), ("remote_partial", Remote.PARTIAL.value)),
+    "einstieg": (("einstieg", "true"),),
+    "niveau": tuple((f"niveau{level}", level) for level in LEVELS),
+    "ortsunabhaengig": (("ortsunabhaengig", "true"),),
+}
+
+
+def document_flags(document: IndexDocument) -> list[str]:
+    """Return the flags of a posting."""
+    flags = sorted(document.working_time & set(WORKING_TIME))
+    if document.fixed_term is not None:
+        flags.append("befristet" if document.fixed_term else "unbefristet")
+    if document.temp_agency:
+        flags.append("zeitarbeit")
+    if document.private_agency:
+        flags.append("pav")
+    if document.remote is not None:
+        flags.append("remote_full" if document.remote == Remote.FULL else "remote_partial")
+    if document.entry_level:
+        flags.append("einstieg")
+    kinds = document.offer_kinds & set(OFFER_KINDS)
+    # Ordinary employment is what is left when the posting is no training, study or internship.
+    flags += sorted(kinds) if kinds - {"berufseinstieg"} else ["arbeit", *sorted(kinds)]
+    if document.location_independent:
+        flags.append("ortsunabhaengig")
+    if document.kldb and document.kldb[-1] in LEVELS:
+        flags.append(f"niveau{document.kldb[-1]}")
+    return flags
+
+
+def pack(flags: Iterable[str]) -> dict[str, int]:
+    """Return the flags packed into the mask fields."""
+    packed = dict.fromkeys(MASKS, 0)
+    for flag in flags:
+        field, bit = BITS[flag]
+        packed[field] |= bit
+    return packed
+
+
+def aggregation_request() -> dict[str, Any]:
+    """Return the aggregations that facets() reads, for a tantivy Searcher.aggregate call."""
+    request: dict[str, Any] = {field: {"terms": {"field": field, "size": _MASK_BUCKETS}} for field in MASKS}
+    request["kldb"] = {"terms": {"field": "kldb", "size": TOP_OCCUPATIONS}}
+    request["kldb3"] = {"terms": {"field": "kldb3", "size": TOP_OCCUPATIONS}}
+    request["employer"] = {"terms": {"field": "employer_id", "size": TOP_EMPLOYERS}}
+    request["salary"] = {"range": {"field": "salary", "ranges": _salary_ranges()}}
+    request["published"] = {"terms": {"field": "published", "size": _DAY_BUCKETS}}
+    return request
+
+
+def _salary_ranges() -> list[dict[str, float]]:
+    return _ranges([euros * 100.0 for euros in SALARY_EUROS])
+
+
+def _ranges(bounds: list[float]) -> list[dict[str, float]]:
+    # tantivy refuses overlapping ranges: count disjoint slices and add them up afterwards.
+    ordered = sorted(bounds)
+    ranges = [{"from": low, "to": high} for low, high in itertools.pairwise(ordered)]
+    return [*ranges, {"from": ordered[-1]}]
+
+
+def facets(
+    aggregations: Mapping[str, Any], today: date | None, employer_name: Callable[[int], str | None]
+) -> dict[str, list[FacetValue]]:
+    """Return the facet counts from the result of aggregation_request(), naming employers by number."""
+    flag_counts: Counter[str] = Counter()
+    for field in MASKS:
+        for bucket in _buckets(aggregations, field):
+            count = int(bucket["doc_count"])
+            for flag in _unpack(field, int(bucket["key"])):
+                flag_counts[flag] += count
+    result = {
+        name: [FacetValue(value, flag_counts[flag]) for flag, value in pairs if flag_counts[flag]]
+        for name, pairs in _FLAG_FACETS.items()
+    }
+    for name, aggregation, digits in (("kldb", "kldb", 5), ("berufsgruppe", "kldb3", 3)):
+        result[name] = [
+            FacetValue(f"{int(b['key']):0{digits}d}", int(b["doc_count"]))
+            for b in _buckets(aggregations, aggregation)
+        ]
+    employers = [
+        (employer_name(int(b["key"])), int(b["doc_count"])) for b in _buckets(aggregations, "employer")
+    ]
+    result["arbeitgeber"] = [FacetValue(name, count) for name, count in employers if name]
+    salary_bounds = {str(euros): euros * 100.0 for euros in SALARY_EUROS}
+    result["gehalt"] = _at_least(salary_bounds, _buckets(aggregations, "salary"))
+    if today is not None:
+        result["veroeffentlichtseit"] = _published_within(today, _buckets(aggregations, "published"))
+    return result
+
+
+@functools.cache
+def _unpack(field: str, packed: int) -> tuple[str, ...]:
+    return tuple(flag for bit, flag in enumerate(MASKS[field]) if packed & (1 << bit))
+
+
+def _published_within(today: date, buckets: list[Mapping[str, Any]]) -> list[FacetValue]:
+    days = Counter({int(b["key"]): int(b["doc_count"]) for b in buckets})
+    values = []
+    for within in PUBLISHED_DAYS:
+        total = sum(count for day, count in days.items() if day >= today.toordinal() - within)
+        if total:
+            values.append(FacetValue(str(within), total))
+    return values
+
+
+def _buckets(aggregations: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    buckets: list[Mapping[str, Any]] = aggregations.get(name, {}).get("buckets", [])
+    return buckets
+
+
+def _at_least(bounds: Mapping[str, float], buckets: list[Mapping[str, Any]]) -> list[FacetValue]:
+    """Return, per labelled bound, how many postings the range buckets from that bound upwards hold."""
+    values = []
+    for label, bound in bounds.items():
+        total = sum(int(b["doc_count"]) for b in buckets if b.get("from") is not None and b["from"] >= bound)
+        if total:
+            values.append(FacetValue(label, total))
+    return values

@@ -1,0 +1,77 @@
+"""The index follows the database: each visible posting with its terms; expired ones and duplicates not."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from stellwerk.postings.indexing import (
+    _documents,
+    _searchable,
+    document_for,
+    enqueue,
+    process_outbox,
+    reindex,
+    search_backend,
+)
+from stellwerk.postings.models import Cluster, Posting
+from stellwerk.search.interfaces import Remote, SearchQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def indexed_ids(**kwargs: object) -> set[int]:
+    result = search_backend().search(SearchQuery(limit=100, **kwargs))  # type: ignore[arg-type]
+    return {hit.posting_id for hit in result.hits}
+
+
+def test_the_fast_reindex_path_gives_the_same_documents_as_document_for(sample_postings: None) -> None:
+    fast = {d.posting_id: d for d in _documents(_searchable())}
+    postings = Posting.objects.select_related("employer", "occupation")
+    assert fast == {p.pk: document_for(p) for p in postings}
+
+
+def test_terms_pay_and_kind_reach_the_index(sample_postings: None) -> None:
+    posting = Posting.objects.filter(lat__isnull=False).first()
+    assert posting is not None
+    posting.terms = {
+        "arbeitszeit": ["tz", "ho"], "homeoffice": "full", "befristet": False, "zeitarbeit": True,
+        "angebotsart": ["trainee"],
+    }  # fmt: skip
+    posting.salary_min_cents, posting.salary_max_cents = 300000, 350000
+    posting.published = date(2025, 9, 30)
+    with transaction.atomic():
+        posting.save()
+        enqueue([posting.pk])
+    process_outbox()
+    document = document_for(posting)
+    assert document.remote == Remote.FULL
+    assert document.entry_level
+    assert document.location_independent
+    assert posting.pk in indexed_ids(working_time=frozenset({"tz"}))
+    assert indexed_ids(remote=Remote.FULL) == {posting.pk}
+    assert posting.pk in indexed_ids(remote=Remote.FULL, fixed_term=False, entry_level=True)
+    assert posting.pk not in indexed_ids(include_temp_agency=False)
+    assert posting.pk in indexed_ids(salary_from_cents=340000)
+    assert posting.pk in indexed_ids(published_since=date(2025, 9, 30))
+
+
+def test_expired_postings_and_duplicates_leave_the_index(sample_postings: None, search_index: Path) -> None:
+    expired, duplicate, canonical = Posting.objects.order_by("pk")[:3]
+    now = timezone.now()
+    with transaction.atomic():
+        Posting.objects.filter(pk=expired.pk).update(status=Posting.Status.EXPIRED)
+        cluster = Cluster.objects.create(canonical=canonical, size=2, first_seen=now, last_seen=now)
+        Posting.objects.filter(pk__in=[duplicate.pk, canonical.pk]).update(cluster=cluster)
+        enqueue([expired.pk, duplicate.pk, canonical.pk])
+    process_outbox()
+    shown = indexed_ids()
+    assert expired.pk not in shown
+    assert duplicate.pk not in shown
+    assert canonical.pk in shown
+    assert reindex() == 45
+    assert search_backend().count() == 45

@@ -1,0 +1,58 @@
+"""Flags pack into small integers and come back as facet counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stellwerk.search.facets import FLAGS, MASKS, document_flags, facets, pack
+from stellwerk.search.interfaces import FacetValue, IndexDocument, Remote
+
+
+@given(st.sets(st.sampled_from(FLAGS)))
+def test_packed_flags_count_back_exactly(flags: set[str]) -> None:
+    packed = pack(flags)
+    aggregations = {field: {"buckets": [{"key": value, "doc_count": 3}]} for field, value in packed.items()}
+    counted = facets(aggregations, None, lambda number: None)
+    found = {(name, v.value) for name, values in counted.items() for v in values if v.count == 3}
+    assert len(found) == len(flags)
+    assert all(value < 2 ** len(MASKS[field]) for field, value in packed.items())
+
+
+def test_a_posting_s_flags() -> None:
+    document = IndexDocument(
+        1, "Koch", "", None, None, None, "29302", working_time=frozenset({"tz", "ho"}), remote=Remote.FULL,
+        fixed_term=True, temp_agency=True, offer_kinds=frozenset({"berufseinstieg"}), salary_max_cents=300000,
+    )  # fmt: skip
+    assert document_flags(document) == [
+        "ho", "tz", "befristet", "zeitarbeit", "remote_full", "arbeit", "berufseinstieg", "ortsunabhaengig",
+        "niveau2",
+    ]  # fmt: skip
+
+
+def test_days_and_pay_count_cumulatively() -> None:
+    today = date(2025, 9, 10)
+    aggregations = {
+        "published": {
+            "buckets": [
+                {"key": today.toordinal(), "doc_count": 2},
+                {"key": today.toordinal() - 10, "doc_count": 5},
+            ]
+        },
+        "salary": {
+            "buckets": [
+                {"to": 200000.0, "doc_count": 9},
+                {"from": 200000.0, "to": 300000.0, "doc_count": 1},
+                {"from": 600000.0, "doc_count": 4},
+            ]
+        },
+        "employer": {"buckets": [{"key": 17, "doc_count": 6}, {"key": 18, "doc_count": 1}]},
+    }
+    counted = facets(aggregations, today, {17: "Klinikum", 18: None}.get)
+    assert counted["veroeffentlichtseit"] == [FacetValue("1", 2), FacetValue("7", 2), FacetValue("14", 7),
+                                              FacetValue("28", 7)]  # fmt: skip
+    assert counted["gehalt"] == [FacetValue("2000", 5), FacetValue("3000", 4), FacetValue("4000", 4),
+                                 FacetValue("5000", 4), FacetValue("6000", 4)]  # fmt: skip
+    assert counted["arbeitgeber"] == [FacetValue("Klinikum", 6)]

@@ -1,0 +1,45 @@
+"""Geographic cells: a circle's cover holds every point inside it, and its inside cells nothing outside."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stellwerk.domain.places import haversine_km
+from stellwerk.search.geo import cell_keys, cover, edge_level
+
+GERMAN_LAT = st.floats(47.2, 55.1)
+GERMAN_LON = st.floats(5.8, 15.1)
+
+
+@settings(max_examples=60)
+@given(
+    lat=GERMAN_LAT,
+    lon=GERMAN_LON,
+    radius=st.sampled_from([0.5, 1, 5, 10, 25, 50, 100, 200]),
+    bearing=st.tuples(st.floats(-1.0, 1.0), st.floats(-1.0, 1.0)),
+)
+def test_cover_is_exact_about_inside_and_outside(
+    lat: float, lon: float, radius: float, bearing: tuple[float, float]
+) -> None:
+    # A point somewhere within 1.3 radii, often close to the edge.
+    point = (lat + bearing[0] * radius / 85, lon + bearing[1] * radius / 55)
+    distance = haversine_km(lat, lon, *point)
+    cells = cover(lat, lon, radius)
+    keys = set(cell_keys(*point))
+    if distance <= radius:
+        assert keys & (set(cells.inside) | set(cells.edge))
+    if keys & set(cells.inside):
+        assert distance <= radius
+    assert len(cells.edge) <= 1200
+
+
+def test_finer_edges_for_smaller_circles() -> None:
+    assert edge_level(1) > edge_level(25) > edge_level(200)
+
+
+def test_every_point_has_one_cell_per_level() -> None:
+    keys = cell_keys(49.8917, 10.8918)
+    assert len(keys) == len(set(keys)) == 5
+    assert cell_keys(49.8917, 10.8918) == keys
+    assert cell_keys(49.8917, 10.8918)[0] == cell_keys(49.9, 10.9)[0]
