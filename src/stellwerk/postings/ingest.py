@@ -17,7 +17,7 @@ from stellwerk.normalize.posting import Normalizers
 from stellwerk.postings.expiry import GONE, expire_missing, expire_page_postings, expire_unlisted_pages
 from stellwerk.postings.importing import ImportSummary, import_records
 from stellwerk.postings.models import Posting, SourceRun
-from stellwerk.postings.runs import add_note, finish_run, record_progress, start_run
+from stellwerk.postings.runs import add_error, add_note, finish_run, record_progress, start_run
 from stellwerk.sources import feeds, jsonld
 from stellwerk.sources.ba_api import BaJobsucheClient, CheckpointMismatch, JobQuery
 from stellwerk.sources.ba_jobsuche import API_SOURCE
@@ -228,9 +228,7 @@ def _take(
         record_progress(run, ImportSummary(unchanged=seen))
         return 0
     if isinstance(result, Refused | Failed):
-        record_progress(run, ImportSummary())
-        run.errors.append(f"{result.url}: {result.reason}")
-        run.save(update_fields=["errors"])
+        add_error(run, f"{result.url}: {result.reason}")
         report(f"{result.url}: {result.reason}")
         if isinstance(result, Failed) and result.status in _GONE_STATUSES:
             return expire_page_postings(jsonld.SOURCE, result.url, (), f"Seite nicht mehr vorhanden ({GONE})")

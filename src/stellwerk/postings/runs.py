@@ -57,6 +57,13 @@ def add_note(run: SourceRun, note: str) -> None:
     run.save(update_fields=["notes"])
 
 
+def add_error(run: SourceRun, error: str) -> None:
+    """Record an error of the run, within the kept number of errors."""
+    if len(run.errors) < KEPT_ERRORS:
+        run.errors.append(error)
+        run.save(update_fields=["errors"])
+
+
 def finish_run(run: SourceRun, *, error: str | None = None, expired: int = 0) -> SourceRun:
     """Close a run as finished, or as failed with the reason; a failed run keeps its checkpoint."""
     run.finished_at = timezone.now()
@@ -66,7 +73,6 @@ def finish_run(run: SourceRun, *, error: str | None = None, expired: int = 0) ->
         run.checkpoint = None
     else:
         run.status = SourceRun.Status.FAILED
-        if len(run.errors) < KEPT_ERRORS:
-            run.errors.append(error)
-    run.save(update_fields=["finished_at", "status", "checkpoint", "errors", "expired"])
+        add_error(run, error)
+    run.save(update_fields=["finished_at", "status", "checkpoint", "expired"])
     return run

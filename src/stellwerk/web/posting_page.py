@@ -16,6 +16,7 @@ from stellwerk.postings.similar import similar_postings
 from stellwerk.reference.taxonomy import default_taxonomy
 from stellwerk.web.jsonld import job_posting_jsonld, script_safe_json
 from stellwerk.web.presenters import salary_phrases, skill_labels, terms_phrases
+from stellwerk.web.views import occupation_key
 
 BA_SOURCES = frozenset({"ba", "ba-volltext"})
 
@@ -115,7 +116,5 @@ def _search_nearby(item: Posting) -> str | None:
 def _occupation_link(item: Posting) -> tuple[str, str] | None:
     if item.occupation is None or item.place is None:
         return None
-    taxonomy = default_taxonomy()
-    beruf = taxonomy.beruf_by_name(item.beruf) if item.beruf else None
-    key = beruf.slug if beruf is not None else item.occupation.kldb
+    key = occupation_key(default_taxonomy(), item.beruf, item.occupation.kldb)
     return item.beruf or item.occupation.name, reverse("web:occupation_place", args=[key, item.place.slug])

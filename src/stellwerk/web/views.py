@@ -59,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "name": row["beruf"],
             "count": row["count"],
-            "key": _occupation_key(taxonomy, row["beruf"], row["occupation__kldb"]),
+            "key": occupation_key(taxonomy, row["beruf"], row["occupation__kldb"]),
         }
         for row in berufe
     ]
@@ -75,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-def _occupation_key(taxonomy: Taxonomy, beruf: str, kldb: str | None) -> str | None:
+def occupation_key(taxonomy: Taxonomy, beruf: str, kldb: str | None) -> str | None:
     """Return the URL key of an occupation page: the BA occupation's slug, else the KldB code."""
     known = taxonomy.beruf_by_name(beruf)
     return known.slug if known else kldb
