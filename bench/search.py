@@ -651,8 +651,10 @@ def in_process(bench: list[BenchQuery], rounds: int) -> dict[str, list[float]]:
     """Time the search service (parameters -> place -> index -> postings) for every query."""
     from stellwerk.postings.indexing import search_backend
     from stellwerk.postings.search import JobSearch, search_jobs
+    from stellwerk.postings.serving import prepare_serving
     from stellwerk.reference.gazetteer import default_gazetteer
 
+    prepare_serving()  # as `stellwerk serve` does before its first request
     gazetteer, backend = default_gazetteer(), search_backend()
 
     def run(query: BenchQuery) -> None:

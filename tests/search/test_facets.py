@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stellwerk.search.facets import FLAGS, MASKS, document_flags, facets, pack
+from stellwerk.search.facets import (
+    FLAGS,
+    MASKS,
+    NO_SALARY_BAND,
+    document_flags,
+    facets,
+    pack,
+    salary_band,
+    total,
+)
 from stellwerk.search.interfaces import FacetValue, IndexDocument, Remote
 
 
@@ -43,9 +53,10 @@ def test_days_and_pay_count_cumulatively() -> None:
         },
         "salary": {
             "buckets": [
-                {"to": 200000.0, "doc_count": 9},
-                {"from": 200000.0, "to": 300000.0, "doc_count": 1},
-                {"from": 600000.0, "doc_count": 4},
+                {"key": NO_SALARY_BAND, "doc_count": 3},
+                {"key": salary_band(199_999), "doc_count": 9},
+                {"key": salary_band(250_000), "doc_count": 1},
+                {"key": salary_band(600_000), "doc_count": 4},
             ]
         },
         "employer": {"buckets": [{"key": 17, "doc_count": 6}, {"key": 18, "doc_count": 1}]},
@@ -56,3 +67,26 @@ def test_days_and_pay_count_cumulatively() -> None:
     assert counted["gehalt"] == [FacetValue("2000", 5), FacetValue("3000", 4), FacetValue("4000", 4),
                                  FacetValue("5000", 4), FacetValue("6000", 4)]  # fmt: skip
     assert counted["arbeitgeber"] == [FacetValue("Klinikum", 6)]
+
+
+def test_occupation_groups_are_summed_from_all_occupations() -> None:
+    codes = {"43104": 5, "43134": 4, "81302": 6, "43412": 2}
+    aggregations = {"kldb": {"buckets": [{"key": int(c), "doc_count": n} for c, n in codes.items()]}}
+    counted = facets(aggregations, None, lambda number: None)
+    assert counted["kldb"][0] == FacetValue("81302", 6)
+    assert counted["berufsgruppe"] == [FacetValue("431", 9), FacetValue("813", 6), FacetValue("434", 2)]
+
+
+def test_salary_bands_count_thresholds_reached() -> None:
+    assert [salary_band(c) for c in (None, 0, 199_999, 200_000, 450_000, 600_000)] == [-1, 0, 0, 1, 3, 5]
+
+
+@given(st.lists(st.sets(st.sampled_from(FLAGS)), max_size=20))
+def test_the_total_is_every_posting_counted_once(postings: list[set[str]]) -> None:
+    packed = [pack(flags) for flags in postings]
+    counts = {field: Counter(values[field] for values in packed) for field in MASKS}
+    aggregations = {
+        field: {"buckets": [{"key": key, "doc_count": n} for key, n in counted.items()]}
+        for field, counted in counts.items()
+    }
+    assert total(aggregations) == len(postings)

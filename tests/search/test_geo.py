@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stellwerk.domain.places import haversine_km
-from stellwerk.search.geo import cell_keys, cover, edge_level
+from stellwerk.search.geo import (
+    LOCATION_KEY_ERROR_KM,
+    cell_keys,
+    cover,
+    edge_level,
+    key_locations,
+    location_key,
+)
 
 GERMAN_LAT = st.floats(47.2, 55.1)
 GERMAN_LON = st.floats(5.8, 15.1)
@@ -43,3 +51,16 @@ def test_every_point_has_one_cell_per_level() -> None:
     assert len(keys) == len(set(keys)) == 5
     assert cell_keys(49.8917, 10.8918) == keys
     assert cell_keys(49.8917, 10.8918)[0] == cell_keys(49.9, 10.9)[0]
+
+
+@settings(max_examples=200)
+@given(lat=st.floats(-90.0, 90.0), lon=st.floats(-180.0, 180.0))
+def test_a_location_key_stands_for_its_point_within_a_metre(lat: float, lon: float) -> None:
+    lats, lons = key_locations(np.array([location_key(lat, lon)], dtype=np.int64))
+    assert haversine_km(lat, lon, float(lats[0]), float(lons[0])) < LOCATION_KEY_ERROR_KM
+    assert location_key(lat, lon) == location_key(lat, lon)
+
+
+def test_points_a_metre_apart_have_different_location_keys() -> None:
+    assert location_key(51.5136, 7.4653) != location_key(51.51361, 7.4653)
+    assert location_key(51.5136, 7.4653) != location_key(51.5136, 7.46531)

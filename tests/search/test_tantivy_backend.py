@@ -422,3 +422,50 @@ def test_an_index_of_another_format_asks_for_a_reindex(tmp_path: Path) -> None:
         TantivySearch(tmp_path / "index").count()
     search.rebuild(DOCS)
     assert TantivySearch(tmp_path / "index").count() == 5
+
+
+def test_a_posting_right_at_the_edge_is_decided_by_its_exact_coordinates(backend: TantivySearch) -> None:
+    # Location keys round to 0.1 m: a point that close to the edge is checked by its stored coordinates.
+    exact = haversine_km(*BAMBERG, *FORCHHEIM)
+    assert ids(backend, geo=GeoFilter(*BAMBERG, exact), sort=Sort.DISTANCE) == [2, 3]
+    assert ids(backend, geo=GeoFilter(*BAMBERG, exact - 1e-6), sort=Sort.DISTANCE) == [2]
+
+
+@pytest.mark.parametrize("radius", [3, 25, 100])
+def test_an_edge_with_more_points_than_one_count_holds_is_checked_posting_by_posting(
+    scattered: tuple[TantivySearch, list[IndexDocument]], radius: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tantivy_backend, "_EDGE_POINTS", 5)
+    search, documents = scattered
+    lat, lon = 49.9, 11.0
+    expected = {
+        d.posting_id
+        for d in documents
+        if d.lat is not None and d.lon is not None and haversine_km(lat, lon, d.lat, d.lon) <= radius
+    }
+    assert search.search(SearchQuery(geo=GeoFilter(lat, lon, radius), limit=1)).count == len(expected)
+    nearest = search.search(SearchQuery(geo=GeoFilter(lat, lon, radius), sort=Sort.DISTANCE, limit=30))
+    truth = sorted(haversine_km(lat, lon, d.lat, d.lon) for d in documents if d.posting_id in expected)  # type: ignore[arg-type]
+    assert [h.distance_km for h in nearest.hits] == [
+        pytest.approx(round(d, 1), abs=0.051) for d in truth[:30]
+    ]
+
+
+def test_pages_by_distance_run_through_a_spot_shared_by_many_postings_newest_first(tmp_path: Path) -> None:
+    near = [
+        posting(n, "Koch", lat=BAMBERG[0], lon=BAMBERG[1], published=date(2025, 9, n)) for n in range(1, 9)
+    ]
+    far = [
+        posting(20 + n, "Koch", lat=FORCHHEIM[0], lon=FORCHHEIM[1], published=date(2025, 8, 1 + n))
+        for n in range(3)
+    ]
+    search = TantivySearch(tmp_path / "index")
+    search.rebuild([*far, *near])
+    pages = [
+        [hit.posting_id for hit in search.search(query).hits]
+        for offset in (0, 3, 6, 9)
+        if (query := SearchQuery(geo=GeoFilter(*BAMBERG, 50), sort=Sort.DISTANCE, offset=offset, limit=3))
+    ]
+    assert pages == [[8, 7, 6], [5, 4, 3], [2, 1, 22], [21, 20]]
+    counted = search.search(SearchQuery(geo=GeoFilter(*BAMBERG, 50), sort=Sort.DISTANCE, facets=True))
+    assert counted.count == 11

@@ -5,12 +5,15 @@ on, and packed into three small integers per posting (working time; contract and
 level), so that one aggregation over each integer, with a few dozen distinct values, yields the counts of
 all its flags at once. One integer for all flags would take thousands of distinct values, which costs more
 to count and to hand back than the flags themselves.
+
+Every aggregation reads a column of every matching posting, so there are as few as the facets allow: the
+occupation groups are summed from the counts of all occupations, and pay is counted by its band (how many of
+the facet's thresholds it reaches, stored with the posting), which costs a third of a range aggregation.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -42,6 +45,10 @@ TOP_OCCUPATIONS = 15
 # More than any mask can take, and more days than postings stay online.
 _MASK_BUCKETS = 1024
 _DAY_BUCKETS = 400
+# More than there are KldB occupations (about 1,300), so that occupation groups can be summed from them.
+_OCCUPATION_BUCKETS = 2000
+_SALARY_BANDS = len(SALARY_EUROS) + 2
+NO_SALARY_BAND = -1
 
 # Facet name -> (flag, facet value) for the facets read from the flags.
 _FLAG_FACETS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -89,26 +96,21 @@ def pack(flags: Iterable[str]) -> dict[str, int]:
     return packed
 
 
+def salary_band(salary_cents: int | None) -> int:
+    """Return how many of the salary facet thresholds a monthly salary reaches (NO_SALARY_BAND: none)."""
+    if salary_cents is None:
+        return NO_SALARY_BAND
+    return sum(salary_cents >= euros * 100 for euros in SALARY_EUROS)
+
+
 def aggregation_request() -> dict[str, Any]:
     """Return the aggregations that facets() reads, for a tantivy Searcher.aggregate call."""
     request: dict[str, Any] = {field: {"terms": {"field": field, "size": _MASK_BUCKETS}} for field in MASKS}
-    request["kldb"] = {"terms": {"field": "kldb", "size": TOP_OCCUPATIONS}}
-    request["kldb3"] = {"terms": {"field": "kldb3", "size": TOP_OCCUPATIONS}}
+    request["kldb"] = {"terms": {"field": "kldb", "size": _OCCUPATION_BUCKETS}}
     request["employer"] = {"terms": {"field": "employer_id", "size": TOP_EMPLOYERS}}
-    request["salary"] = {"range": {"field": "salary", "ranges": _salary_ranges()}}
+    request["salary"] = {"terms": {"field": "salary_band", "size": _SALARY_BANDS}}
     request["published"] = {"terms": {"field": "published", "size": _DAY_BUCKETS}}
     return request
-
-
-def _salary_ranges() -> list[dict[str, float]]:
-    return _ranges([euros * 100.0 for euros in SALARY_EUROS])
-
-
-def _ranges(bounds: list[float]) -> list[dict[str, float]]:
-    # tantivy refuses overlapping ranges: count disjoint slices and add them up afterwards.
-    ordered = sorted(bounds)
-    ranges = [{"from": low, "to": high} for low, high in itertools.pairwise(ordered)]
-    return [*ranges, {"from": ordered[-1]}]
 
 
 def facets(
@@ -125,17 +127,24 @@ def facets(
         name: [FacetValue(value, flag_counts[flag]) for flag, value in pairs if flag_counts[flag]]
         for name, pairs in _FLAG_FACETS.items()
     }
-    for name, aggregation, digits in (("kldb", "kldb", 5), ("berufsgruppe", "kldb3", 3)):
-        result[name] = [
-            FacetValue(f"{int(b['key']):0{digits}d}", int(b["doc_count"]))
-            for b in _buckets(aggregations, aggregation)
-        ]
+    occupations = Counter(
+        {f"{int(b['key']):05d}": int(b["doc_count"]) for b in _buckets(aggregations, "kldb")}
+    )
+    groups: Counter[str] = Counter()
+    for code, count in occupations.items():
+        groups[code[:3]] += count
+    result["kldb"] = _top(occupations, TOP_OCCUPATIONS)
+    result["berufsgruppe"] = _top(groups, TOP_OCCUPATIONS)
     employers = [
         (employer_name(int(b["key"])), int(b["doc_count"])) for b in _buckets(aggregations, "employer")
     ]
     result["arbeitgeber"] = [FacetValue(name, count) for name, count in employers if name]
-    salary_bounds = {str(euros): euros * 100.0 for euros in SALARY_EUROS}
-    result["gehalt"] = _at_least(salary_bounds, _buckets(aggregations, "salary"))
+    bands = Counter({int(b["key"]): int(b["doc_count"]) for b in _buckets(aggregations, "salary")})
+    result["gehalt"] = [
+        FacetValue(str(euros), total)
+        for band, euros in enumerate(SALARY_EUROS, start=1)
+        if (total := sum(count for reached, count in bands.items() if reached >= band))
+    ]
     if today is not None:
         result["veroeffentlichtseit"] = _published_within(today, _buckets(aggregations, "published"))
     return result
@@ -161,11 +170,13 @@ def _buckets(aggregations: Mapping[str, Any], name: str) -> list[Mapping[str, An
     return buckets
 
 
-def _at_least(bounds: Mapping[str, float], buckets: list[Mapping[str, Any]]) -> list[FacetValue]:
-    """Return, per labelled bound, how many postings the range buckets from that bound upwards hold."""
-    values = []
-    for label, bound in bounds.items():
-        total = sum(int(b["doc_count"]) for b in buckets if b.get("from") is not None and b["from"] >= bound)
-        if total:
-            values.append(FacetValue(label, total))
-    return values
+def total(aggregations: Mapping[str, Any]) -> int:
+    """Return how many postings the aggregations of aggregation_request() counted."""
+    # Every posting has a value in every mask field (pack() writes all of them, zero for no flag).
+    return sum(int(bucket["doc_count"]) for bucket in _buckets(aggregations, next(iter(MASKS))))
+
+
+def _top(counts: Counter[str], size: int) -> list[FacetValue]:
+    """Return the most frequent values, ties by value."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [FacetValue(value, count) for value, count in ranked[:size] if count]

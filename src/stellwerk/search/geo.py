@@ -6,6 +6,10 @@ The grid has five levels; each cell splits into 4 × 4 cells of the next level. 
 which is about square at 50° N). A circle is covered by the coarsest cells that lie wholly inside it, and by
 cells of the finest useful level along its edge. Postings in the inside cells match without further work;
 only the few in edge cells are checked by their exact distance.
+
+Postings sit at far fewer points than there are postings (a place's or a street's coordinates), so each
+point also has a location key, its coordinates to a millionth of a degree: an edge cell is checked point by
+point, not posting by posting.
 """
 
 from __future__ import annotations
@@ -32,6 +36,12 @@ _SLACK_KM = 0.02
 # The approximate distances of a cover err by less than this share of the radius.
 _SLACK_SHARE = 0.002
 _PARENT_STRIDE = 1 << _ROW_SHIFT
+# Location keys: latitude and longitude in millionths of a degree (about 0.1 m), shifted to be positive.
+_KEY_SCALE = 1_000_000
+_KEY_LON_BITS = 29
+# A location key's point lies this close to the exact coordinates it stands for (half a millionth of a
+# degree in each direction, with room to spare).
+LOCATION_KEY_ERROR_KM = 0.001
 
 
 def _lat_step(level: int) -> float:
@@ -65,6 +75,22 @@ def cell_keys(lat: float, lon: float) -> list[int]:
         marker | (int(north / lat_step) << _ROW_SHIFT) | int(east / lon_step)
         for marker, lat_step, lon_step in _LEVEL_STEPS
     ]
+
+
+def location_key(lat: float, lon: float) -> int:
+    """Return the key of a point: its coordinates rounded to a millionth of a degree, in one integer."""
+    north = round((lat + 90.0) * _KEY_SCALE)
+    east = round((lon + 180.0) * _KEY_SCALE)
+    return (north << _KEY_LON_BITS) | east
+
+
+def key_locations(
+    keys: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Return the latitudes and longitudes of location keys."""
+    lats = (keys >> _KEY_LON_BITS).astype(np.float64) / _KEY_SCALE - 90.0
+    lons = (keys & ((1 << _KEY_LON_BITS) - 1)).astype(np.float64) / _KEY_SCALE - 180.0
+    return lats, lons
 
 
 @dataclass(frozen=True, slots=True)

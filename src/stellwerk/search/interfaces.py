@@ -165,3 +165,7 @@ class SearchBackend(Protocol):
     def count(self) -> int:
         """Return the number of indexed postings."""
         ...
+
+    def warm(self) -> None:
+        """Load what every search needs (analysis, synonyms, the index), so the first search is not slow."""
+        ...

@@ -1,9 +1,10 @@
 """Search backend on tantivy: an embedded index in the data directory, swapped atomically on rebuild.
 
 Text is analysed in Python (search/german.py) and handed to tantivy as space-separated terms. Radius searches
-use the geographic cells of search/geo.py: postings in cells wholly inside the circle match by term, postings
-in the cells along its edge are checked by their exact distance, so the work grows with the circle's edge,
-not with the number of postings inside it.
+use the geographic cells of search/geo.py: postings in cells wholly inside the circle match by term; of the
+cells along its edge, the distinct points postings sit at are counted out of the index and checked by their
+exact distance, and the points inside match by term. The work grows with the number of points along the
+circle's edge, not with the number of postings inside it, and every part of it runs inside tantivy.
 """
 
 from __future__ import annotations
@@ -16,19 +17,28 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import tantivy
 
 from stellwerk.domain.text import fold
 from stellwerk.reference.taxonomy import default_taxonomy
 from stellwerk.search import facets as facet_counts
-from stellwerk.search.geo import Cover, cell_keys, cover, haversine_array
+from stellwerk.search.geo import (
+    LOCATION_KEY_ERROR_KM,
+    Cover,
+    cell_keys,
+    cover,
+    haversine_array,
+    key_locations,
+    location_key,
+)
 from stellwerk.search.german import GermanAnalyzer, default_analyzer
 from stellwerk.search.interfaces import (
     GeoFilter,
@@ -60,7 +70,7 @@ OCCUPATION_SCORE = 0.5
 FUZZY_MIN_LENGTH = 5
 FUZZY_TWO = 9
 # Bump when the schema or the analysis of indexed text changes: older indexes must be rebuilt.
-INDEX_FORMAT = "2026.11-search-3"
+INDEX_FORMAT = "2026.12-search-4"
 _FORMAT_FILE = "stellwerk-format"
 _WRITER_HEAP = 64_000_000
 _POINTER = "CURRENT"
@@ -73,8 +83,13 @@ _DISTANCE_ROUNDS = 8
 _FIRST_FETCH = 1_000
 # Sets of up to this many postings are matched id by id rather than as a term set (see _ids).
 _ID_TERMS = 1_500
+# Distinct titles, occupations and employers whose index fields are remembered while indexing.
+_TEXT_CACHE = 50_000
 # Employer names remembered per process, by number (a number always stands for the same name).
 _EMPLOYER_NAMES = 100_000
+# The points along a circle's edge are counted in one aggregation of at most this many buckets (tantivy's
+# limit is 65,000); beyond it, the edge's postings are checked one by one.
+_EDGE_POINTS = 60_000
 # Below this radius (km) every posting of a circle counts as equally near; the newest come first.
 _DISTANCE_RESOLUTION_KM = 0.05
 
@@ -144,36 +159,58 @@ def _schema() -> tantivy.Schema:
         builder.add_integer_field(mask, fast=True)
     builder.add_integer_field("published", indexed=True, fast=True)
     builder.add_integer_field("salary", indexed=True, fast=True)
+    builder.add_integer_field("salary_band", fast=True)
     builder.add_float_field("lat", fast=True)
     builder.add_float_field("lon", fast=True)
     builder.add_unsigned_field("cell", indexed=True)
+    # The point a posting sits at (geo.location_key): as a term to match, and as a column to count the
+    # distinct points of a circle's edge. A term set on a fast field would scan the whole column.
+    builder.add_unsigned_field("loc", indexed=True)
+    builder.add_unsigned_field("loc_key", fast=True)
     return builder.build()
 
 
 SCHEMA = _schema()
 
 
+@functools.lru_cache(maxsize=_TEXT_CACHE)
 def employer_id(name: str) -> int:
     """Return the number an employer is filtered and counted by: a hash of its folded words."""
     key = " ".join(fold(name).split()).encode("utf-8")
     return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") >> 1
 
 
+@functools.lru_cache(maxsize=_TEXT_CACHE)
+def _title_fields(analyzer: GermanAnalyzer, title: str) -> dict[str, str]:
+    # Titles repeat across postings ("Verkäufer (m/w/d)"): each distinct one is analysed once.
+    analysis = analyzer.title(title)
+    words = analysis.terms, analysis.parts, analysis.words
+    return dict(zip(("title", "parts", "title_words"), (" ".join(w) for w in words), strict=True))
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE)
+def _occupation_field(analyzer: GermanAnalyzer, text: str) -> str:
+    return " ".join(analyzer.terms(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _packed(flags: tuple[str, ...]) -> dict[str, int]:
+    return facet_counts.pack(flags)
+
+
 def _to_tantivy(document: IndexDocument, analyzer: GermanAnalyzer) -> tantivy.Document:
     flags = facet_counts.document_flags(document)
     salary = document.salary_max_cents or document.salary_min_cents
-    title = analyzer.title(document.title)
     fields: dict[str, Any] = {
         "id": document.posting_id,
-        "title": " ".join(title.terms),
-        "parts": " ".join(title.parts),
-        "title_words": " ".join(title.words),
+        **_title_fields(analyzer, document.title),
         "body": document.body,
-        "beruf": " ".join(analyzer.terms(document.occupation_text)),
+        "beruf": _occupation_field(analyzer, document.occupation_text),
         "flags": flags,
-        **facet_counts.pack(flags),
+        **_packed(tuple(flags)),
         "published": document.published.toordinal() if document.published else _NO_DATE,
         "salary": salary if salary is not None else _NO_SALARY,
+        "salary_band": facet_counts.salary_band(salary),
     }
     if document.kldb:
         fields["kldb"] = int(document.kldb)
@@ -185,6 +222,7 @@ def _to_tantivy(document: IndexDocument, analyzer: GermanAnalyzer) -> tantivy.Do
         fields["lat"] = document.lat
         fields["lon"] = document.lon
         fields["cell"] = cell_keys(document.lat, document.lon)
+        fields["loc"] = fields["loc_key"] = location_key(document.lat, document.lon)
     return tantivy.Document.from_dict(fields, SCHEMA)
 
 
@@ -215,6 +253,14 @@ def _term(field: str, value: str | int) -> tantivy.Query:
 
 def _terms(field: str, values: Iterable[str | int]) -> tantivy.Query:
     return tantivy.Query.term_set_query(SCHEMA, field, list(values))
+
+
+def _one_of(field: str, values: Sequence[str | int]) -> tantivy.Query:
+    """Return a query for a few values of a field: one term query each."""
+    # A term set query first collects every posting of its terms into a bit set: for a flag or an occupation
+    # that half the index has, that is most of a query's time, even where the other clauses match only a
+    # few thousand postings. Single terms are advanced to those few instead.
+    return _any([_term(field, value) for value in values])
 
 
 def _ids(posting_ids: Sequence[int]) -> tantivy.Query:
@@ -392,6 +438,11 @@ class TantivySearch:
         """Return the number of indexed postings."""
         return int(self._searcher().num_docs)
 
+    def warm(self) -> None:
+        """Load the analyzer, the thesaurus and the index."""
+        self.thesaurus.plan("Pflegefachkraft Teilzeit")
+        self._searcher()
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Return the page of hits for a query, with facet counts if asked for."""
         plan = self.thesaurus.plan(query.text)
@@ -436,7 +487,7 @@ class _Search:
         # Facets are counted on a second core while this one finds the page (tantivy releases the GIL).
         counting = _COUNTER.submit(self._aggregate, final) if query.facets else None
         if geo is not None and located is not None and query.sort == Sort.DISTANCE:
-            page = self._page_by_distance(final, located, elsewhere, geo)
+            page = self._page_by_distance(final, located, elsewhere, geo, counting)
         else:
             page = self._page(final)
         hits = self._hits(page)
@@ -450,15 +501,46 @@ class _Search:
         cells = _cover(geo.lat, geo.lon, radius_km)
         inside = [_terms("cell", cells.inside)] if cells.inside else []
         if cells.edge:
-            # Scores do not matter here: only which postings match, and where they are.
-            candidates = _filter(_all([self.base, _terms("cell", cells.edge)]))
-            near = [
-                posting_id
-                for posting_id, distance in self._distances(candidates, geo)
-                if distance is not None and distance <= radius_km
-            ]
-            inside += [_ids(near)] if near else []
+            edge = _terms("cell", cells.edge)
+            counted = self._points(edge)
+            if counted is None:
+                inside += self._near(_filter(_all([self.base, edge])), geo, radius_km)
+            else:
+                points = counted[0]
+                lats, lons = key_locations(points)
+                distances = haversine_array(geo.lat, geo.lon, lats, lons)
+                near = points[distances <= radius_km - LOCATION_KEY_ERROR_KM]
+                # A point within a metre of the edge is checked posting by posting, by exact coordinates.
+                unsure = points[np.abs(distances - radius_km) < LOCATION_KEY_ERROR_KM]
+                inside += [_terms("loc", near.tolist())] if len(near) else []
+                if len(unsure):
+                    inside += self._near(
+                        _filter(_all([self.base, _terms("loc", unsure.tolist())])), geo, radius_km
+                    )
         return _any(inside)
+
+    def _points(self, query: tantivy.Query) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+        """Return the location keys of the postings a query matches and how many sit at each one, or None
+        if there are too many points for one count."""
+        request = {"points": {"terms": {"field": "loc_key", "size": _EDGE_POINTS}}}
+        try:
+            found = self.searcher.aggregate(query, request)["points"]
+        except ValueError:  # more buckets than tantivy allows
+            return None
+        if found.get("sum_other_doc_count"):
+            return None
+        buckets = found["buckets"]
+        keys = np.array([int(bucket["key"]) for bucket in buckets], dtype=np.int64)
+        return keys, np.array([int(bucket["doc_count"]) for bucket in buckets], dtype=np.int64)
+
+    def _near(self, query: tantivy.Query, geo: GeoFilter, radius_km: float) -> list[tantivy.Query]:
+        """Return a query for those postings of a query that lie within radius_km, checked one by one."""
+        near = [
+            posting_id
+            for posting_id, distance in self._distances(query, geo)
+            if distance is not None and distance <= radius_km
+        ]
+        return [_ids(near)] if near else []
 
     def _distances(self, query: tantivy.Query, geo: GeoFilter) -> list[tuple[int, float | None]]:
         """Return the id and the distance from the place of every posting the query matches."""
@@ -492,19 +574,36 @@ class _Search:
         return _Page([address for _, address in result.hits], scores, _count(result))
 
     def _page_by_distance(
-        self, final: tantivy.Query, located: tantivy.Query, elsewhere: tantivy.Query, geo: GeoFilter
+        self,
+        final: tantivy.Query,
+        located: tantivy.Query,
+        elsewhere: tantivy.Query,
+        geo: GeoFilter,
+        counting: Future[dict[str, Any]] | None,
     ) -> _Page:
         """Return the page of the nearest postings; location-independent ones follow the farthest."""
         query = self.query
-        total = _count(self.searcher.search(final, limit=1, count=True))
-        near_count = _count(self.searcher.search(_all([self.base, _filter(located)]), limit=1, count=True))
+        near = _all([self.base, _filter(located)])
         wanted = query.offset + query.limit
         addresses: list[tantivy.DocAddress] = []
-        if near_count and query.offset < near_count:
-            addresses = self._nearest(geo, min(wanted, near_count), near_count)[query.offset : wanted]
+        counted = self._points(near)
+        if counted is not None:
+            near_count = int(counted[1].sum())
+            if query.offset < near_count:
+                addresses = self._nearest_points(near, *counted, geo, wanted)[query.offset : wanted]
+        else:
+            near_count = _count(self.searcher.search(near, limit=1, count=True))
+            if near_count and query.offset < near_count:
+                addresses = self._nearest(geo, min(wanted, near_count), near_count)[query.offset : wanted]
+        # The facets count every match anyway: the total comes from them rather than from one more search.
+        if counting is not None:
+            total = facet_counts.total(counting.result())
+        else:
+            total = _count(self.searcher.search(final, limit=1, count=True))
         rest = query.limit - len(addresses)
         if rest > 0 and total > near_count:
-            others = _all([self.base, _filter(elsewhere)])
+            # A location-independent posting inside the circle was listed by its distance already.
+            others = _all([self.base, _filter(elsewhere)]).and_must_not_match(located)
             offset = max(0, query.offset - near_count)
             result = self.searcher.search(
                 others, limit=rest, offset=offset, count=False, order_by_field="published"
@@ -512,8 +611,54 @@ class _Search:
             addresses += [address for _, address in result.hits]
         return _Page(addresses, [0.0] * len(addresses), total)
 
+    def _nearest_points(
+        self,
+        near: tantivy.Query,
+        points: npt.NDArray[np.int64],
+        counts: npt.NDArray[np.int64],
+        geo: GeoFilter,
+        wanted: int,
+    ) -> list[tantivy.DocAddress]:
+        """Return the wanted nearest postings, nearest first, ties newest first, from the points they sit at
+        and how many sit at each: all postings of the nearest points, then the newest of the next one."""
+        lats, lons = key_locations(points)
+        order = np.lexsort((points, haversine_array(geo.lat, geo.lon, lats, lons)))
+        # The points before `boundary` hold fewer postings than wanted together; that one completes them.
+        cumulative = np.cumsum(counts[order])
+        boundary = int(np.searchsorted(cumulative, wanted))
+        if boundary < len(order) and cumulative[boundary] <= _DISTANCE_CANDIDATES:
+            # Few enough postings up to the boundary point: fetch them all at once and rank them here.
+            closest = points[order[: boundary + 1]].tolist()
+            return self._ranked_by_distance(self._all_addresses(_all([near, _terms("loc", closest)])), geo)[
+                :wanted
+            ]
+        addresses: list[tantivy.DocAddress] = []
+        if boundary:
+            addresses = self._ranked_by_distance(
+                self._all_addresses(_all([near, _terms("loc", points[order[:boundary]].tolist())])), geo
+            )
+        if boundary < len(order):
+            at_boundary = _all([near, _term("loc", int(points[order[boundary]]))])
+            result = self.searcher.search(
+                at_boundary, limit=wanted - len(addresses), count=False, order_by_field="published"
+            )
+            addresses += [address for _, address in result.hits]
+        return addresses
+
+    def _ranked_by_distance(
+        self, addresses: list[tantivy.DocAddress], geo: GeoFilter
+    ) -> list[tantivy.DocAddress]:
+        """Return postings nearest first, ties newest first."""
+        days = _ints(self.searcher.fast_field_values("published", addresses))
+        distances = self._distances_of(addresses, geo)
+        ranked = sorted(
+            range(len(addresses)), key=lambda i: (distances[i] or 0.0, -days[i], addresses[i].doc)
+        )
+        return [addresses[i] for i in ranked]
+
     def _nearest(self, geo: GeoFilter, wanted: int, total: int) -> list[tantivy.DocAddress]:
-        """Return the wanted nearest postings of the circle, nearest first, ties newest first."""
+        """Return the wanted nearest postings of the circle, nearest first, ties newest first, by shrinking
+        the circle (for circles with more points than one count can hold)."""
         radius, count = geo.radius_km, total
         smaller = 0.0
         for _ in range(_DISTANCE_ROUNDS):
@@ -533,13 +678,7 @@ class _Search:
             # So many at one spot that distance cannot tell them apart: take the newest of them.
             result = self.searcher.search(circle, limit=wanted, count=False, order_by_field="published")
             return [address for _, address in result.hits]
-        addresses = self._all_addresses(circle)
-        days = _ints(self.searcher.fast_field_values("published", addresses))
-        distances = self._distances_of(addresses, geo)
-        ranked = sorted(
-            range(len(addresses)), key=lambda i: (distances[i] or 0.0, -days[i], addresses[i].doc)
-        )
-        return [addresses[i] for i in ranked[:wanted]]
+        return self._ranked_by_distance(self._all_addresses(circle), geo)[:wanted]
 
     def _within(self, geo: GeoFilter, radius_km: float) -> tantivy.Query:
         return _all([self.base, _filter(self._circle(geo, radius_km))])
@@ -625,7 +764,8 @@ def _text_clauses(plan: list[QueryWord], analyzer: GermanAnalyzer) -> list[tuple
         (
             word,
             tantivy.Query.disjunction_max_query(
-                [_alternative_query(a, analyzer) for a in word.alternatives], TIE_BREAKER
+                [_alternative_query(a, analyzer, required=word.required) for a in word.alternatives],
+                TIE_BREAKER,
             ),
         )
         for word in plan
@@ -641,18 +781,22 @@ def _combine(required: list[tantivy.Query], optional: list[tantivy.Query]) -> ta
     return tantivy.Query.boolean_query(clauses)
 
 
-def _alternative_query(alternative: Alternative, analyzer: GermanAnalyzer) -> tantivy.Query:
+def _alternative_query(
+    alternative: Alternative, analyzer: GermanAnalyzer, *, required: bool = True
+) -> tantivy.Query:
     if alternative.kind == MatchKind.OCCUPATION:
         codes = [int(code) for code in alternative.kldb]
-        return tantivy.Query.const_score_query(_terms("kldb", codes), OCCUPATION_SCORE)
+        return tantivy.Query.const_score_query(_one_of("kldb", codes), OCCUPATION_SCORE)
     if alternative.kind == MatchKind.CONDITION:
-        return tantivy.Query.const_score_query(_terms("flags", alternative.flags), CONDITION_SCORE)
+        return tantivy.Query.const_score_query(_one_of("flags", alternative.flags), CONDITION_SCORE)
     if alternative.kind == MatchKind.SPELLING:
         matched = _fuzzy(alternative)
     else:
         # A compound's words apart count where the job is named (title, occupation): in descriptions they
-        # would match nearly every posting ("Lager" and "Helfer" somewhere in the text).
-        in_body = alternative.kind != MatchKind.PART
+        # would match nearly every posting ("Lager" and "Helfer" somewhere in the text). So do condition
+        # words ("Vollzeit"), which only rank: the posting's terms say it better than its description,
+        # and every other description mentions them, which made ranking by them cost most of a search.
+        in_body = alternative.kind != MatchKind.PART and required
         matched = _all(_words_anywhere(alternative.label, analyzer, in_body=in_body))
     # A match of several terms scores their sum; per term, alternatives of different lengths compare fairly.
     weight = ALTERNATIVE_WEIGHT.get(alternative.kind, 1.0) / max(1, len(alternative.terms))
@@ -705,7 +849,7 @@ def _filter_clauses(query: SearchQuery) -> list[tantivy.Query]:
     if query.kldb:
         clauses.append(_term("kldb" if len(query.kldb) == 5 else "kldb3", int(query.kldb)))
     any_of = [query.working_time, query.offer_kinds]
-    clauses += [_terms("flags", sorted(values)) for values in any_of if values]
+    clauses += [_one_of("flags", sorted(values)) for values in any_of if values]
     if query.fixed_term is not None:
         clauses.append(_term("flags", "befristet" if query.fixed_term else "unbefristet"))
     if query.entry_level:
@@ -723,7 +867,7 @@ def _filter_clauses(query: SearchQuery) -> list[tantivy.Query]:
     agencies = (("zeitarbeit", query.include_temp_agency), ("pav", query.include_private_agency))
     excluded = [flag for flag, included in agencies if not included]
     if excluded:
-        clauses.append(tantivy.Query.all_query().and_must_not_match(_terms("flags", excluded)))
+        clauses.append(tantivy.Query.all_query().and_must_not_match(_one_of("flags", excluded)))
     return [_filter(clause) for clause in clauses]
 
 

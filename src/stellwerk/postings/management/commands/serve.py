@@ -9,6 +9,7 @@ import waitress
 from django.core.management.base import BaseCommand
 
 from stellwerk.postings.indexing import process_outbox
+from stellwerk.postings.serving import prepare_serving
 from stellwerk.wsgi import application
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Catch up on index work an interrupted import left behind, so search matches the database.
         process_outbox()
+        prepare_serving()
         host, port = options["host"], options["port"]
         self.stdout.write(f"Stellwerk läuft auf http://{host}:{port}/  (Beenden mit Strg+C)")
         waitress.serve(application, host=host, port=port, threads=options["threads"], ident="stellwerk")
