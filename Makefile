@@ -23,7 +23,8 @@ bench:  ## import/search figures (demo data), normalisation and classification f
 	$(BIN)/python bench/normalize.py
 	$(BIN)/python bench/classification.py
 
-data:  ## rebuild the packaged data from ../shared/data
+data:  ## rebuild the packaged data from ../shared/data (the classifier's linear model is fitted with scikit-learn)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python scripts/build_reference_data.py
 	$(BIN)/python scripts/build_classifier.py
 	$(BIN)/python scripts/build_demo_data.py

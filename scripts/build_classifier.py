@@ -1,10 +1,13 @@
 """Build the occupation classifier's packaged data in src/stellwerk/data from ../shared/data.
 
-Two files: the employment headcount of each KldB code (Entgeltatlas), the classifier's prior, and the
-classifier's index: the packaged taxonomy's reference titles plus the real BA postings whose `beruf` maps
-to exactly one KldB code through taxonomy/ba_berufe_kurz.csv (title, employer and that code; the same
-labelling bench/classification.py scores against, on held-out employers). Index rows are stored, not the
-n-gram index, which is built at first use. The output is deterministic: rerunning on the same source gives
+Three files: the employment headcount of each KldB code (Entgeltatlas), the classifier's prior; the
+nearest-neighbour index: the packaged taxonomy's reference titles plus the real BA postings whose `beruf`
+maps to exactly one KldB code through taxonomy/ba_berufe_kurz.csv (title, employer and that code; the same
+labelling bench/classification.py scores against, on held-out employers); and the linear model, a linear
+SVM fitted on the same reference titles and postings (title n-grams and words, employer words, description
+words), its small weights dropped. Index rows are stored, not the n-gram index, which is built at first
+use. `trained_classifier` is what bench/classification.py retrains per fold. Needs scikit-learn (only
+here: at runtime the model is numpy). The output is deterministic: rerunning on the same source gives
 byte-identical files.
 
 Run: .venv/bin/python scripts/build_classifier.py [--shared ../shared/data] [--check]
@@ -21,25 +24,42 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parent.parent
 # The builder runs as a plain script from a checkout, so the package need not be installed.
 sys.path.insert(0, str(REPO / "src"))
 
 from stellwerk.normalize.classify import (  # noqa: E402
     HEADCOUNTS_FILE,
+    LINEAR_FILE,
     MODEL_FILE,
     Example,
     OccupationClassifier,
+    Settings,
+    employer_text,
+    match_text,
+    reference_rows,
 )
-from stellwerk.reference.taxonomy import default_taxonomy  # noqa: E402
+from stellwerk.normalize.classify_linear import (  # noqa: E402
+    FeatureSettings,
+    Featurizer,
+    LinearModel,
+    PostingText,
+)
+from stellwerk.reference.taxonomy import Taxonomy, default_taxonomy  # noqa: E402
 
 ENTGELTATLAS = Path("salaries") / "entgeltatlas_de_kldb5.json"
 BERUFE = Path("taxonomy") / "ba_berufe_kurz.csv"
-# Each file with its title and employer columns.
+# Each file with its title, employer and description columns.
 POSTINGS = (
-    (Path("postings") / "ba_jobsuche_search_bamberg_2025.csv", "titel", "arbeitgeber"),
-    (Path("postings") / "ba_jobsuche_fulltext_2025.csv", "job_title", "company"),
+    (Path("postings") / "ba_jobsuche_search_bamberg_2025.csv", "titel", "arbeitgeber", None),
+    (Path("postings") / "ba_jobsuche_fulltext_2025.csv", "job_title", "company", "description"),
 )
+# Regularisation of the linear SVM.
+SVM_C = 0.5
+# Weights smaller than this are dropped from the packaged linear model: it shrinks, accuracy stays.
+KEEP_WEIGHT = 0.05
 HEADER = (
     "# kldb\theadcount (employees subject to social insurance, Germany, Entgeltatlas)\n"
     "# Quelle: Statistik der Bundesagentur für Arbeit. Censored (negative) counts are left out.\n"
@@ -81,22 +101,61 @@ def labelled_postings(shared: Path) -> list[Example]:
     """Return the BA postings whose `beruf` names exactly one KldB code, as training examples."""
     codes = beruf_codes(shared / BERUFE)
     examples = []
-    for path, title, employer in POSTINGS:
+    for path, title, employer, description in POSTINGS:
         with (shared / path).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 found = codes.get(row["beruf"], set())
                 if len(found) == 1 and row[title].strip():
-                    examples.append(Example(row[title], next(iter(found)), row[employer]))
+                    text = row[description] if description else None
+                    examples.append(Example(row[title], next(iter(found)), row[employer], text))
     return examples
 
 
-def model_file(examples: list[Example], counts: dict[str, int]) -> bytes:
-    """Return the saved classifier trained on the taxonomy and the examples."""
-    classifier = OccupationClassifier.train(default_taxonomy(), examples, counts)
+def linear_model(taxonomy: Taxonomy, examples: list[Example]) -> LinearModel:
+    """Fit the linear model (a linear SVM) on the reference titles and the examples."""
+    from scipy import sparse  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    from sklearn.svm import LinearSVC  # type: ignore[import-untyped,import-not-found,unused-ignore]
+
+    reference = [
+        (PostingText(match_text(r.text)), r.kldb, r.weight) for r in reference_rows(taxonomy, Settings())
+    ]
+    labelled = [
+        (PostingText(match_text(e.title), employer_text(e.employer or ""), e.description or ""), e.kldb, 1.0)
+        for e in examples
+    ]
+    rows = [row for row in reference + labelled if row[0].title]
+    featurizer = Featurizer.fit((posting for posting, _, _ in rows), FeatureSettings())
+    vectors = [featurizer.vector(posting) for posting, _, _ in rows]
+    matrix = sparse.csr_matrix(
+        (
+            [w for v in vectors for w in v.values()],
+            [c for v in vectors for c in v],
+            np.concatenate(([0], np.cumsum([len(v) for v in vectors]))),
+        ),
+        shape=(len(vectors), len(featurizer.names)),
+    )
+    # A fixed seed for liblinear's shuffling, so that rebuilding gives the same bytes.
+    svm = LinearSVC(C=SVM_C, random_state=0)
+    svm.fit(matrix, [code for _, code, _ in rows], sample_weight=[w for _, _, w in rows])
+    return LinearModel.from_dense(
+        [str(c) for c in svm.classes_], featurizer, svm.coef_, svm.intercept_, KEEP_WEIGHT
+    )
+
+
+def trained_classifier(
+    taxonomy: Taxonomy, examples: list[Example], counts: dict[str, int] | None = None
+) -> OccupationClassifier:
+    """Return the classifier as packaged: index of reference titles and examples plus the linear model."""
+    return OccupationClassifier.train(taxonomy, examples, counts, linear=linear_model(taxonomy, examples))
+
+
+def model_files(examples: list[Example], counts: dict[str, int]) -> tuple[bytes, bytes]:
+    """Return the saved index and linear model trained on the taxonomy and the examples."""
+    classifier = trained_classifier(default_taxonomy(), examples, counts)
     with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / MODEL_FILE
-        classifier.save(path)
-        return path.read_bytes()
+        index, linear = Path(scratch) / MODEL_FILE, Path(scratch) / LINEAR_FILE
+        classifier.save(index, linear)
+        return index.read_bytes(), linear.read_bytes()
 
 
 def main() -> int:
@@ -107,7 +166,7 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--check", action="store_true", help="fail if the packaged file is out of date")
     args = parser.parse_args()
-    sources = [args.shared / ENTGELTATLAS, args.shared / BERUFE] + [args.shared / p for p, _, _ in POSTINGS]
+    sources = [args.shared / ENTGELTATLAS, args.shared / BERUFE] + [args.shared / p[0] for p in POSTINGS]
     missing = [str(path) for path in sources if not path.is_file()]
     if missing:
         print(f"{', '.join(missing)} not found: pass --shared DIR with the shared data", file=sys.stderr)
@@ -116,9 +175,11 @@ def main() -> int:
     counts = headcounts(args.shared / ENTGELTATLAS)
     examples = labelled_postings(args.shared)
     started = time.perf_counter()
+    index, linear = model_files(examples, counts)
     fresh = {
         data / HEADCOUNTS_FILE: headcounts_file(counts),
-        data / MODEL_FILE: model_file(examples, counts),
+        data / MODEL_FILE: index,
+        data / LINEAR_FILE: linear,
     }
     seconds = time.perf_counter() - started
     if args.check:

@@ -184,3 +184,18 @@ def test_the_packaged_classifier_learned_from_real_postings_and_shows_them() -> 
     assert postings, result.evidence
     # A posting's evidence names its employer: the same title means different work in different firms.
     assert all("“, " in line for line in postings)
+
+
+def test_the_packaged_classifier_shows_the_words_that_decided() -> None:
+    result = classified("Gabelstaplerfahrer (m/w/d)", "Spedition Huber Logistik GmbH")
+    features = [line for line in result.evidence if line.startswith("Merkmale: ")]
+    assert len(features) == 1
+    assert "Titel: gabelstaplerfahrer (+" in features[0]
+
+
+def test_the_employer_decides_a_title_that_names_no_occupation() -> None:
+    alone = classified("Mitarbeiter (m/w/d)")
+    clinic = classified("Mitarbeiter (m/w/d)", "Klinikum Bamberg")
+    assert alone.kldb[0] != "8"
+    assert clinic.kldb[0] == "8"  # Gesundheit, Soziales, Lehre und Erziehung
+    assert any("Arbeitgeber: klinikum" in line for line in clinic.evidence)

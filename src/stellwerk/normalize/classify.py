@@ -5,7 +5,10 @@ under its code, plus any labelled postings the classifier was trained with. A ti
 every row by the cosine of character n-gram TF-IDF vectors (a weighted nearest-neighbour vote): each row
 at least half as similar as the closest one votes for its code with its similarity cubed, so near-identical
 titles decide, and the votes are weighted by how many people work in each occupation (Entgeltatlas).
-The rows that decided are the evidence; the confidence is calibrated on BA postings of unseen employers.
+The packaged classifier blends these votes with a linear model over the title, the employer's name and
+the description (classify_linear.py): employers' words tell the industry where the title does not
+("Mitarbeiter" at a Klinikum). The rows that decided and the words that added most to the linear score
+are the evidence; the confidence is calibrated on BA postings of unseen employers.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from stellwerk.domain.classification import Classification
 from stellwerk.domain.occupations import masculine_form
 from stellwerk.domain.results import Unknown
 from stellwerk.domain.text import fold
+from stellwerk.normalize.classify_linear import LinearModel, PostingText, sparse_products
 from stellwerk.normalize.titles import clean_title
 from stellwerk.reference.taxonomy import Taxonomy
 
@@ -36,6 +40,8 @@ HEADCOUNTS_FILE = "kldb_headcounts.tsv.gz"
 # The packaged index: reference titles plus labelled BA postings (scripts/build_classifier.py).
 MODEL_FILE = "occupation_classifier.tsv.gz"
 MODEL_FORMAT = "stellwerk-occupation-classifier 1"
+# The packaged linear model over title, employer and description (classify_linear.py), blended in.
+LINEAR_FILE = "occupation_linear.bin.gz"
 
 # Where an index row comes from, as named in the evidence.
 KLDB_NAME = "KldB"
@@ -51,6 +57,7 @@ UNLISTED_HEADCOUNT = 10
 # Without a title the opening of the description stands in; further on it is mostly about the employer.
 DESCRIPTION_CHARS = 200
 EVIDENCE_ROWS = 3
+EVIDENCE_TERMS = 4
 CACHE_SIZE = 50_000
 # Postings matched together: their similarities to all rows are one dense block of CHUNK x rows.
 CHUNK = 64
@@ -72,6 +79,7 @@ _LEGAL_FORMS = frozenset({
 # BA postings of employers held out (bench/classification.py); with labelled postings the share tells more.
 REFERENCE_CALIBRATION = (-3.43, 2.58, 2.90)
 EXAMPLES_CALIBRATION = (-3.04, 3.75, 1.37)
+LINEAR_CALIBRATION = (-2.85, 3.82, 1.00)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -100,15 +108,22 @@ class Settings:
     max_df: float = 0.02
     min_similarity: float = 0.25
     calibration: tuple[float, float, float] = REFERENCE_CALIBRATION
+    # With a linear model a code's score is (1 - w) * its share of the votes + w * its linear probability;
+    # with its sharpness this scored best on held-out employers (0.5, 0.6, 0.7 scored lower).
+    linear_weight: float = 0.4
+    # The linear scores are multiplied by this before the softmax that makes them probabilities (10, 20
+    # and 30 scored lower).
+    linear_sharpness: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """A labelled posting to learn from: its title, its KldB code and, if known, its employer."""
+    """A labelled posting to learn from: its title, its KldB code and, if known, employer and description."""
 
     title: str
     kldb: str
     employer: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +143,7 @@ class _Query:
     employer: str
     method: str
     shown: str
+    posting: PostingText
 
 
 def match_text(title: str) -> str:
@@ -167,10 +183,14 @@ def example_rows(examples: Iterable[Example]) -> list[IndexRow]:
 
 
 class OccupationClassifier:
-    """Nearest-neighbour KldB classifier over reference titles and optional labelled postings."""
+    """Nearest-neighbour KldB classifier over reference titles and labelled postings, plus a linear model."""
 
     def __init__(
-        self, rows: Iterable[IndexRow], headcounts: Mapping[str, int], settings: Settings | None = None
+        self,
+        rows: Iterable[IndexRow],
+        headcounts: Mapping[str, int],
+        settings: Settings | None = None,
+        linear: LinearModel | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.headcounts = dict(headcounts)
@@ -191,7 +211,16 @@ class OccupationClassifier:
         self._vectorizer = _Vectorizer(texts, firms, self.settings)
         vectors = [self._vectorizer.vector(text, firm) for text, firm in zip(texts, firms, strict=True)]
         self._index = _InvertedIndex(vectors, len(self._vectorizer.vocabulary))
-        self._cache: dict[tuple[str, str, str], Classification | Unknown] = {}
+        self.linear = linear
+        if linear is not None:
+            unknown = set(linear.codes) - set(code_index)
+            if unknown:
+                raise ValueError(f"the linear model knows codes without index rows: {sorted(unknown)[:5]}")
+            self._linear_code: IntArray = np.array([code_index[c] for c in linear.codes], dtype=np.int64)
+            # Codes the linear model never saw get -1, which no weight is filed under.
+            self._code_linear: IntArray = np.full(len(self._codes), -1, dtype=np.int64)
+            self._code_linear[self._linear_code] = np.arange(len(linear.codes))
+        self._cache: dict[tuple[str, str, str, PostingText], Classification | Unknown] = {}
 
     @classmethod
     def train(
@@ -200,20 +229,24 @@ class OccupationClassifier:
         examples: Iterable[Example] = (),
         headcounts: Mapping[str, int] | None = None,
         settings: Settings | None = None,
+        linear: LinearModel | None = None,
     ) -> OccupationClassifier:
-        """Build a classifier from the taxonomy, labelled postings and headcounts (default: packaged)."""
+        """Build a classifier of the taxonomy, examples, headcounts (default: packaged), linear model."""
         labelled = example_rows(examples)
-        settings = settings or Settings(
-            calibration=EXAMPLES_CALIBRATION if labelled else REFERENCE_CALIBRATION
+        calibration = (
+            LINEAR_CALIBRATION if linear else EXAMPLES_CALIBRATION if labelled else REFERENCE_CALIBRATION
         )
+        settings = settings or Settings(calibration=calibration)
         rows = reference_rows(taxonomy, settings)
         if labelled:
             rows = [replace(row, weight=row.weight * settings.reference_weight) for row in rows] + labelled
-        return cls(rows, packaged_headcounts() if headcounts is None else headcounts, settings)
+        return cls(rows, packaged_headcounts() if headcounts is None else headcounts, settings, linear)
 
     @classmethod
-    def load(cls, path: Path | Traversable) -> OccupationClassifier:
-        """Load a classifier written by `save`."""
+    def load(
+        cls, path: Path | Traversable, linear_path: Path | Traversable | None = None
+    ) -> OccupationClassifier:
+        """Load a classifier written by `save`, with the linear model at linear_path if given."""
         lines = gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
         if not lines or lines[0] != f"# {MODEL_FORMAT}":
             raise ValueError(f"{path}: not a saved occupation classifier")
@@ -226,14 +259,19 @@ class OccupationClassifier:
                 headcounts[fields[0]] = int(fields[1])
             elif kind == "R":
                 rows.append(IndexRow(fields[0], fields[1], fields[4], float(fields[2]), fields[3]))
-        return cls(rows, headcounts, settings)
+        linear = LinearModel.load(linear_path.read_bytes(), str(linear_path)) if linear_path else None
+        return cls(rows, headcounts, settings, linear)
 
-    def save(self, path: Path) -> None:
-        """Write the rows, headcounts and settings to a gzipped TSV file, byte-identical for equal models."""
+    def save(self, path: Path, linear_path: Path | None = None) -> None:
+        """Write the index as gzipped TSV (and the linear model); equal models give equal bytes."""
         lines = [f"# {MODEL_FORMAT}", f"#settings\t{json.dumps(asdict(self.settings), sort_keys=True)}"]
         lines += [f"H\t{code}\t{count}" for code, count in sorted(self.headcounts.items())]
         lines += ["\t".join(("R", r.source, r.kldb, repr(r.weight), r.employer, r.text)) for r in self.rows]
         path.write_bytes(gzip.compress("\n".join(lines).encode("utf-8") + b"\n", mtime=0))
+        if linear_path is not None:
+            if self.linear is None:
+                raise ValueError("this classifier has no linear model to save")
+            self.linear.save(linear_path)
 
     def classify(
         self, title: str, employer: str | None = None, description: str | None = None
@@ -252,7 +290,7 @@ class OccupationClassifier:
             self._query(title, employers[i] if employers else None, descriptions[i] if descriptions else None)
             for i, title in enumerate(titles)
         ]
-        keys = [(q.text, q.employer, q.method) for q in queries]
+        keys = [(q.text, q.employer, q.method, q.posting) for q in queries]
         # Imports repeat titles ("Verkäufer (m/w/d)"): each distinct one is matched once, then cached.
         # Results are collected locally, since another thread may clear the shared cache meanwhile.
         found = {key: hit for key in keys if (hit := self._cache.get(key)) is not None}
@@ -274,12 +312,43 @@ class OccupationClassifier:
         if not text and description:
             shown = " ".join(description.split())[:DESCRIPTION_CHARS]
             text, method = match_text(shown), METHOD_DESCRIPTION
+        firm = employer_text(employer) if employer else ""
+        posting = PostingText(text, firm, description or "") if self.linear else PostingText(text)
         # Employer n-grams mean something only where labelled postings with employers are in the index.
-        firm = employer_text(employer) if employer and self._with_employers else ""
-        return _Query(text, firm, method, shown.strip())
+        return _Query(text, firm if self._with_employers else "", method, shown.strip(), posting)
 
     def _classify_chunk(self, queries: Sequence[_Query]) -> list[Classification | Unknown]:
         sims = self._index.similarities([self._vectorizer.vector(q.text, q.employer) for q in queries])
+        top = sims.max(axis=1)
+        query, row, sim, scores = self._votes(sims)
+        linear, weight = self.linear, self.settings.linear_weight
+        vectors = [linear.featurizer.vector(q.posting) for q in queries] if linear else []
+        if linear:
+            scores = (1.0 - weight) * scores + weight * self._linear_probabilities(linear, vectors)
+        everyone = np.arange(len(queries))
+        best = scores.argmax(axis=1)
+        share = scores[everyone, best]
+        scores[everyone, best] = -1.0
+        runner_up = scores.argmax(axis=1)
+        alternatives = scores[everyone, runner_up]
+        evidence = self._evidence_rows(query, row, sim, best)
+        added = linear.contributions(vectors, self._code_linear[best]) if linear else []
+        results: list[Classification | Unknown] = []
+        for i, q in enumerate(queries):
+            if not q.text:
+                results.append(Unknown("kein Titel"))
+            elif top[i] < self.settings.min_similarity:
+                results.append(Unknown(f"kein Referenztitel ähnelt „{q.shown}“"))
+            else:
+                terms = linear.strongest_terms(q.posting, added[i], EVIDENCE_TERMS) if linear else []
+                alternative = (int(runner_up[i]), float(alternatives[i]))
+                results.append(
+                    self._classification(q, int(best[i]), float(share[i]), evidence[i], terms, alternative)
+                )
+        return results
+
+    def _votes(self, sims: FloatArray) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """Return the voting (query, row, similarity) triples and each code's share of each query's votes."""
         top = sims.max(axis=1)
         floor = np.maximum(self.settings.relative_floor * top, np.finfo(np.float64).tiny)
         query, row = np.nonzero(sims >= floor[:, None])
@@ -287,28 +356,19 @@ class OccupationClassifier:
         ballots = np.bincount(
             query * len(self._codes) + self._row_code[row],
             weights=self._row_weight[row] * sim**self.settings.sharpness,
-            minlength=len(queries) * len(self._codes),
+            minlength=len(sims) * len(self._codes),
         )
-        votes = ballots.reshape(len(queries), len(self._codes)) * self._prior
-        everyone = np.arange(len(queries))
-        best, total = votes.argmax(axis=1), votes.sum(axis=1)
-        share = votes[everyone, best] / np.maximum(total, np.finfo(np.float64).tiny)
-        votes[everyone, best] = 0.0
-        runner_up = votes.argmax(axis=1)
-        runner_up_share = votes[everyone, runner_up] / np.maximum(total, np.finfo(np.float64).tiny)
-        evidence = self._evidence_rows(query, row, sim, best)
-        results: list[Classification | Unknown] = []
-        for i, q in enumerate(queries):
-            if not q.text:
-                results.append(Unknown("kein Titel"))
-            elif top[i] < self.settings.min_similarity or not evidence[i]:
-                results.append(Unknown(f"kein Referenztitel ähnelt „{q.shown}“"))
-            else:
-                alternative = (int(runner_up[i]), float(runner_up_share[i]))
-                results.append(
-                    self._classification(q, int(best[i]), float(share[i]), evidence[i], alternative)
-                )
-        return results
+        votes = ballots.reshape(len(sims), len(self._codes)) * self._prior
+        total = np.maximum(votes.sum(axis=1, keepdims=True), np.finfo(np.float64).tiny)
+        return query, row, sim, votes / total
+
+    def _linear_probabilities(self, linear: LinearModel, vectors: Sequence[Vector]) -> FloatArray:
+        """Return the linear model's softmax probability of every code (in index order) for each vector."""
+        scores = self.settings.linear_sharpness * linear.scores(vectors)
+        exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probabilities = np.zeros((len(vectors), len(self._codes)))
+        probabilities[:, self._linear_code] = exp / exp.sum(axis=1, keepdims=True)
+        return probabilities
 
     def _evidence_rows(
         self, query: IntArray, row: IntArray, sim: FloatArray, best: IntArray
@@ -332,13 +392,18 @@ class OccupationClassifier:
         best: int,
         share: float,
         rows: list[tuple[float, int]],
+        terms: list[str],
         alternative: tuple[int, float],
     ) -> Classification:
         a, b, c = self.settings.calibration
-        confidence = 1.0 / (1.0 + math.exp(-(a + b * share + c * rows[0][0])))
+        # The linear model may pick a code no similar row is filed under: then nothing similar backs it.
+        similarity = rows[0][0] if rows else 0.0
+        confidence = 1.0 / (1.0 + math.exp(-(a + b * share + c * similarity)))
         code = self._codes[best]
         evidence = [f"KldB {code} {self._names.get(code, '')}".rstrip()]
         evidence += [self._shown(self.rows[r], sim) for sim, r in rows]
+        if terms:
+            evidence.append(f"Merkmale: {', '.join(terms)}")
         if alternative[1] > 0:
             evidence.append(f"Alternative: KldB {self._codes[alternative[0]]} ({alternative[1]:.0%})")
         return Classification(code, round(confidence, 4), tuple(evidence), query.method)
@@ -410,23 +475,15 @@ class _InvertedIndex:
 
     def similarities(self, queries: Sequence[Vector]) -> FloatArray:
         """Return the cosine similarity of every query to every row, as a queries x rows array."""
-        columns = np.array([c for q in queries for c in q], dtype=np.int64)
-        weights = np.array([w for q in queries for w in q.values()], dtype=np.float64)
-        owners = np.repeat(np.arange(len(queries)), [len(q) for q in queries])
-        begins = self.starts[columns]
-        lengths = self.starts[columns + 1] - begins
-        # The positions of all posting-list entries of all query n-grams, gathered without a Python loop.
-        positions = np.repeat(begins - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
-        cells = np.repeat(owners * self.size, lengths) + self.rows[positions]
-        products = np.repeat(weights, lengths) * self.weights[positions]
-        sums = np.bincount(cells, weights=products, minlength=len(queries) * self.size)
-        return sums.astype(np.float64, copy=False).reshape(len(queries), self.size)
+        return sparse_products(queries, self.starts, self.rows, self.weights, self.size)
 
 
 @functools.cache
 def default_classifier() -> OccupationClassifier:
-    """Return the packaged classifier (reference titles and labelled BA postings), built once per process."""
-    return OccupationClassifier.load(resources.files("stellwerk").joinpath("data", MODEL_FILE))
+    """Return the packaged classifier (reference titles, BA postings, linear model), built once a process."""
+    data = resources.files("stellwerk").joinpath("data")
+    linear = data.joinpath(LINEAR_FILE)
+    return OccupationClassifier.load(data.joinpath(MODEL_FILE), linear if linear.is_file() else None)
 
 
 def packaged_headcounts(path: Path | None = None) -> dict[str, int]:
