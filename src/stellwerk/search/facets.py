@@ -14,6 +14,7 @@ the facet's thresholds it reaches, stored with the posting), which costs a third
 from __future__ import annotations
 
 import functools
+import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -127,14 +128,16 @@ def facets(
         name: [FacetValue(value, flag_counts[flag]) for flag, value in pairs if flag_counts[flag]]
         for name, pairs in _FLAG_FACETS.items()
     }
-    occupations = Counter(
-        {f"{int(b['key']):05d}": int(b["doc_count"]) for b in _buckets(aggregations, "kldb")}
-    )
-    groups: Counter[str] = Counter()
-    for code, count in occupations.items():
-        groups[code[:3]] += count
-    result["kldb"] = _top(occupations, TOP_OCCUPATIONS)
-    result["berufsgruppe"] = _top(groups, TOP_OCCUPATIONS)
+    # A search over a region counts hundreds of occupations: they are summed and ranked as numbers, and
+    # only the shown ones are written as codes.
+    occupations: Counter[int] = Counter()
+    groups: Counter[int] = Counter()
+    for bucket in _buckets(aggregations, "kldb"):
+        code, count = int(bucket["key"]), int(bucket["doc_count"])
+        occupations[code] += count
+        groups[code // 100] += count
+    result["kldb"] = _top(occupations, TOP_OCCUPATIONS, 5)
+    result["berufsgruppe"] = _top(groups, TOP_OCCUPATIONS, 3)
     employers = [
         (employer_name(int(b["key"])), int(b["doc_count"])) for b in _buckets(aggregations, "employer")
     ]
@@ -176,7 +179,7 @@ def total(aggregations: Mapping[str, Any]) -> int:
     return sum(int(bucket["doc_count"]) for bucket in _buckets(aggregations, next(iter(MASKS))))
 
 
-def _top(counts: Counter[str], size: int) -> list[FacetValue]:
-    """Return the most frequent values, ties by value."""
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [FacetValue(value, count) for value, count in ranked[:size] if count]
+def _top(counts: Counter[int], size: int, digits: int) -> list[FacetValue]:
+    """Return the most frequent codes as zero-padded strings, ties by code."""
+    ranked = heapq.nsmallest(size, counts.items(), key=lambda item: (-item[1], item[0]))
+    return [FacetValue(f"{code:0{digits}d}", count) for code, count in ranked if count]
