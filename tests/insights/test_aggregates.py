@@ -44,13 +44,19 @@ def test_every_posting_counts_in_its_place_land_and_germany(reference_data: None
 
 
 def test_weekly_history_and_trend_come_from_first_seen(reference_data: None) -> None:
+    # Weeks start on Monday: whatever the weekday today, each posting lands mid-week of the week meant.
+    since_monday = timezone.localdate().weekday()
+
+    def mid_week(weeks_back: int) -> int:
+        return since_monday + 7 * weeks_back - 3
+
     # History reaching back before the year-earlier quarter makes it comparable.
     posting(INFORMATIK, "dortmund", days_ago=470)
-    for days in range(7, 7 + 7 * 13, 7):
-        posting(INFORMATIK, "dortmund", days_ago=days)
-        posting(INFORMATIK, "dortmund", days_ago=days + 1)
-    for days in range(7 + 364, 7 + 364 + 7 * 10, 7):
-        posting(INFORMATIK, "dortmund", days_ago=days)
+    for week in range(1, 14):  # the last full quarter: two postings a week
+        posting(INFORMATIK, "dortmund", days_ago=mid_week(week))
+        posting(INFORMATIK, "dortmund", days_ago=mid_week(week) + 1)
+    for week in range(1, 11):  # the same weeks a year earlier: one a week in ten of them
+        posting(INFORMATIK, "dortmund", days_ago=mid_week(week) + 364)
     refresh_aggregates()
     demand = demand_from(cell(Scope.PLACE, "dortmund", INFORMATIK).figures)
     assert len(demand.counts) == 52
