@@ -113,22 +113,23 @@ def blended(linear_weight: float) -> OccupationClassifier:
     return OccupationClassifier(rows, {NURSING: 1000, WAREHOUSE: 1000}, settings, employer_model())
 
 
-def test_with_the_linear_model_the_employer_decides_an_ambiguous_title() -> None:
-    classifier = blended(0.5)
+def clinic_and_forwarder(linear_weight: float) -> tuple[Classification, Classification]:
+    classifier = blended(linear_weight)
     clinic = classifier.classify("Mitarbeiter (m/w/d)", "Klinikum Sonnenberg GmbH")
     forwarder = classifier.classify("Mitarbeiter (m/w/d)", "Spedition Huber GmbH")
     assert isinstance(clinic, Classification)
     assert isinstance(forwarder, Classification)
+    return clinic, forwarder
+
+
+def test_with_the_linear_model_the_employer_decides_an_ambiguous_title() -> None:
+    clinic, forwarder = clinic_and_forwarder(0.5)
     assert (clinic.kldb, forwarder.kldb) == (NURSING, WAREHOUSE)
     assert any(line.startswith("Merkmale: Arbeitgeber: klinikum") for line in clinic.evidence)
 
 
 def test_without_the_linear_weight_the_employer_does_not_decide() -> None:
-    classifier = blended(0.0)
-    clinic = classifier.classify("Mitarbeiter (m/w/d)", "Klinikum Sonnenberg GmbH")
-    forwarder = classifier.classify("Mitarbeiter (m/w/d)", "Spedition Huber GmbH")
-    assert isinstance(clinic, Classification)
-    assert isinstance(forwarder, Classification)
+    clinic, forwarder = clinic_and_forwarder(0.0)
     assert clinic.kldb == forwarder.kldb
 
 

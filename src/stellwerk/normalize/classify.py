@@ -32,6 +32,7 @@ from stellwerk.domain.classification import Classification
 from stellwerk.domain.occupations import masculine_form
 from stellwerk.domain.results import Unknown
 from stellwerk.domain.text import fold
+from stellwerk.normalize.classify_linear import DESCRIPTION_CHARS as LINEAR_DESCRIPTION_CHARS
 from stellwerk.normalize.classify_linear import LinearModel, PostingText, sparse_products
 from stellwerk.normalize.titles import clean_title
 from stellwerk.reference.taxonomy import Taxonomy
@@ -313,14 +314,16 @@ class OccupationClassifier:
             shown = " ".join(description.split())[:DESCRIPTION_CHARS]
             text, method = match_text(shown), METHOD_DESCRIPTION
         firm = employer_text(employer) if employer else ""
-        posting = PostingText(text, firm, description or "") if self.linear else PostingText(text)
+        # Only the description's opening is read: the rest would only make the cache keys long.
+        opening = (description or "")[:LINEAR_DESCRIPTION_CHARS]
+        posting = PostingText(text, firm, opening) if self.linear else PostingText(text)
         # Employer n-grams mean something only where labelled postings with employers are in the index.
         return _Query(text, firm if self._with_employers else "", method, shown.strip(), posting)
 
     def _classify_chunk(self, queries: Sequence[_Query]) -> list[Classification | Unknown]:
         sims = self._index.similarities([self._vectorizer.vector(q.text, q.employer) for q in queries])
         top = sims.max(axis=1)
-        query, row, sim, scores = self._votes(sims)
+        query, row, sim, scores = self._votes(sims, top)
         linear, weight = self.linear, self.settings.linear_weight
         vectors = [linear.featurizer.vector(q.posting) for q in queries] if linear else []
         if linear:
@@ -347,9 +350,9 @@ class OccupationClassifier:
                 )
         return results
 
-    def _votes(self, sims: FloatArray) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
-        """Return the voting (query, row, similarity) triples and each code's share of each query's votes."""
-        top = sims.max(axis=1)
+    def _votes(self, sims: FloatArray, top: FloatArray) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """Return the voting (query, row, similarity) triples and each code's share of each query's votes,
+        given each query's top similarity."""
         floor = np.maximum(self.settings.relative_floor * top, np.finfo(np.float64).tiny)
         query, row = np.nonzero(sims >= floor[:, None])
         sim = sims[query, row]

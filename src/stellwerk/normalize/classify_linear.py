@@ -61,6 +61,11 @@ class PostingText:
     description: str = ""
 
 
+def description_words(description: str) -> list[str]:
+    """Return the words of a description's opening that the model reads: folded, three letters or more."""
+    return _DESCRIPTION_WORD.findall(fold(description[:DESCRIPTION_CHARS]))
+
+
 @functools.lru_cache(maxsize=200_000)
 def ngrams(word: str, sizes: tuple[int, ...]) -> tuple[str, ...]:
     """Return the character n-grams of a word padded with a space on each side."""
@@ -79,7 +84,7 @@ def feature_parts(posting: PostingText, settings: FeatureSettings) -> list[tuple
         employer = Counter(dict.fromkeys((EMPLOYER_WORD + w for w in posting.employer.split()), 1))
         parts.append((employer, settings.employer_weight))
     if posting.description:
-        words = _DESCRIPTION_WORD.findall(fold(posting.description[:DESCRIPTION_CHARS]))
+        words = description_words(posting.description)
         description = Counter(dict.fromkeys((DESCRIPTION_WORD + w for w in words), 1))
         parts.append((description, settings.description_weight))
     return parts
@@ -120,7 +125,7 @@ class Featurizer:
                 (self._columns(EMPLOYER_WORD, posting.employer.split()), self.settings.employer_weight)
             )
         if posting.description:
-            words = _DESCRIPTION_WORD.findall(fold(posting.description[:DESCRIPTION_CHARS]))
+            words = description_words(posting.description)
             parts.append((self._columns(DESCRIPTION_WORD, words), self.settings.description_weight))
         vector: Vector = {}
         for counts, scale in parts:
@@ -214,9 +219,7 @@ class LinearModel:
         for word in posting.employer.split():
             terms[f"Arbeitgeber: {word}"] = added.get(vocabulary.get(EMPLOYER_WORD + word, -1), 0.0)
         if posting.description:
-            for word in dict.fromkeys(
-                _DESCRIPTION_WORD.findall(fold(posting.description[:DESCRIPTION_CHARS]))
-            ):
+            for word in dict.fromkeys(description_words(posting.description)):
                 terms[f"Beschreibung: {word}"] = added.get(vocabulary.get(DESCRIPTION_WORD + word, -1), 0.0)
         strongest = sorted(terms.items(), key=lambda item: (-item[1], item[0]))[:count]
         return [f"{term} ({weight:+.2f})" for term, weight in strongest if weight > 0]
