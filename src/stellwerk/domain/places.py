@@ -39,8 +39,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
     """Return (min_lat, max_lat, min_lon, max_lon) of a box that contains the circle."""
-    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
-    # Near the poles the longitude span explodes; Germany is far from them, but stay correct anyway.
-    cos_lat = max(math.cos(math.radians(lat)), 1e-6)
-    dlon = min(180.0, math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat)))
+    angle = radius_km / EARTH_RADIUS_KM
+    dlat = math.degrees(angle)
+    # A circle's widest longitude lies poleward of its centre: the half-width is asin(sin d / cos lat), a
+    # little more than d / cos lat. Where the circle reaches over a pole every longitude is inside.
+    reach = math.sin(min(angle, math.pi / 2)) / max(math.cos(math.radians(lat)), 1e-12)
+    dlon = math.degrees(math.asin(reach)) if reach < 1.0 else 180.0
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
