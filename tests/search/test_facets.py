@@ -12,6 +12,7 @@ from stellwerk.search.facets import (
     FLAGS,
     MASKS,
     NO_SALARY_BAND,
+    Pending,
     document_flags,
     facets,
     pack,
@@ -29,6 +30,21 @@ def test_packed_flags_count_back_exactly(flags: set[str]) -> None:
     found = {(name, v.value) for name, values in counted.items() for v in values if v.count == 3}
     assert len(found) == len(flags)
     assert all(value < 2 ** len(MASKS[field]) for field, value in packed.items())
+
+
+def test_pending_facets_are_computed_once_when_first_read() -> None:
+    calls = []
+
+    def compute() -> dict[str, list[FacetValue]]:
+        calls.append(1)
+        return {"arbeitszeit": [FacetValue("tz", 2)]}
+
+    pending = Pending(compute)
+    assert calls == []
+    assert dict(pending) == {"arbeitszeit": [FacetValue("tz", 2)]}
+    assert pending["arbeitszeit"] == [FacetValue("tz", 2)]
+    assert len(pending) == 1
+    assert calls == [1]
 
 
 def test_a_posting_s_flags() -> None:

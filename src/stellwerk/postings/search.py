@@ -326,7 +326,9 @@ def search_jobs(
         for hit in result.hits
         if hit.posting_id in postings
     ]
-    return JobSearchPage(search=search, count=result.count, place=place, results=found, facets=result.facets)
+    # The backend counts the facets on another core while the postings load: reading them waits for the count.
+    facets = dict(result.facets)
+    return JobSearchPage(search=search, count=result.count, place=place, results=found, facets=facets)
 
 
 FACET_TITLES = {

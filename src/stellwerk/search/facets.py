@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import heapq
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -112,6 +112,28 @@ def aggregation_request() -> dict[str, Any]:
     request["salary"] = {"terms": {"field": "salary_band", "size": _SALARY_BANDS}}
     request["published"] = {"terms": {"field": "published", "size": _DAY_BUCKETS}}
     return request
+
+
+class Pending(Mapping[str, list[FacetValue]]):
+    """Facet counts computed when first read, so that the caller can load the page's postings meanwhile."""
+
+    def __init__(self, compute: Callable[[], Mapping[str, list[FacetValue]]]) -> None:
+        self._compute: Callable[[], Mapping[str, list[FacetValue]]] | None = compute
+        self._values: Mapping[str, list[FacetValue]] = {}
+
+    def _resolved(self) -> Mapping[str, list[FacetValue]]:
+        if self._compute is not None:
+            self._values, self._compute = self._compute(), None
+        return self._values
+
+    def __getitem__(self, name: str) -> list[FacetValue]:
+        return self._resolved()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._resolved())
+
+    def __len__(self) -> int:
+        return len(self._resolved())
 
 
 def facets(

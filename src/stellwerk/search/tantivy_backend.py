@@ -90,6 +90,10 @@ _EMPLOYER_NAMES = 100_000
 # The points along a circle's edge are counted in one aggregation of at most this many buckets (tantivy's
 # limit is 65,000); beyond it, the edge's postings are checked one by one.
 _EDGE_POINTS = 60_000
+# A distance-sorted page looks for its postings in circles of these shares of the radius before the whole
+# one: postings spread roughly with the area, so the nearest page of a big circle usually lies in a small one,
+# and ranking the points of a small circle costs a fraction of ranking all points of the big one.
+_DISTANCE_STEPS = (0.125, 0.5)
 # Below this radius (km) every posting of a circle counts as equally near; the newest come first.
 _DISTANCE_RESOLUTION_KM = 0.05
 
@@ -314,6 +318,8 @@ class TantivySearch:
         self._lock = threading.Lock()
         self._generation: str | None = None
         self._index: tantivy.Index | None = None
+        # The identity of the index's meta file when it was last reloaded: every commit writes a new one.
+        self._loaded: tuple[int, int, int] | None = None
         self._employer_names: dict[int, str | None] = {}
 
     @property
@@ -357,6 +363,7 @@ class TantivySearch:
                 tantivy.Index(SCHEMA, path=str(self.directory / generation), reuse=True)
             )
             self._generation = generation
+            self._loaded = None
             return self._index
 
     def _new_generation(self) -> str:
@@ -431,7 +438,16 @@ class TantivySearch:
 
     def _searcher(self) -> tantivy.Searcher:
         index = self._open()
-        index.reload()
+        # Reloading reads the index's metadata, a third of a millisecond per search; a commit (by this or
+        # another process) writes a new meta file, so an unchanged one means there is nothing to reload.
+        try:
+            meta = os.stat(self.directory / str(self._generation) / "meta.json")
+            seen: tuple[int, int, int] | None = (meta.st_ino, meta.st_mtime_ns, meta.st_size)
+        except FileNotFoundError:
+            seen = None
+        if seen is None or seen != self._loaded:
+            index.reload()
+            self._loaded = seen
         return index.searcher()
 
     def count(self) -> int:
@@ -491,7 +507,12 @@ class _Search:
         else:
             page = self._page(final)
         hits = self._hits(page)
-        found = facet_counts.facets(counting.result(), query.today, self._employer) if counting else {}
+        if counting is None:
+            return SearchResult(count=page.count, hits=hits)
+        # The facets are read when the caller first asks: it loads the page's postings while they are counted.
+        found = facet_counts.Pending(
+            lambda: facet_counts.facets(counting.result(), query.today, self._employer)
+        )
         return SearchResult(count=page.count, hits=hits, facets=found)
 
     # -- the place --------------------------------------------------------------------------------
@@ -583,8 +604,13 @@ class _Search:
     ) -> _Page:
         """Return the page of the nearest postings; location-independent ones follow the farthest."""
         query = self.query
-        near = _all([self.base, _filter(located)])
         wanted = query.offset + query.limit
+        nearest = self._nearest_in_smaller_circles(geo, wanted)
+        if nearest is not None:
+            page = nearest[query.offset : wanted]
+            total = facet_counts.total(counting.result()) if counting is not None else self._total(final)
+            return _Page(page, [0.0] * len(page), total)
+        near = _all([self.base, _filter(located)])
         addresses: list[tantivy.DocAddress] = []
         counted = self._points(near)
         if counted is not None:
@@ -592,14 +618,11 @@ class _Search:
             if query.offset < near_count:
                 addresses = self._nearest_points(near, *counted, geo, wanted)[query.offset : wanted]
         else:
-            near_count = _count(self.searcher.search(near, limit=1, count=True))
+            near_count = self._total(near)
             if near_count and query.offset < near_count:
                 addresses = self._nearest(geo, min(wanted, near_count), near_count)[query.offset : wanted]
         # The facets count every match anyway: the total comes from them rather than from one more search.
-        if counting is not None:
-            total = facet_counts.total(counting.result())
-        else:
-            total = _count(self.searcher.search(final, limit=1, count=True))
+        total = facet_counts.total(counting.result()) if counting is not None else self._total(final)
         rest = query.limit - len(addresses)
         if rest > 0 and total > near_count:
             # A location-independent posting inside the circle was listed by its distance already.
@@ -610,6 +633,23 @@ class _Search:
             )
             addresses += [address for _, address in result.hits]
         return _Page(addresses, [0.0] * len(addresses), total)
+
+    def _nearest_in_smaller_circles(self, geo: GeoFilter, wanted: int) -> list[tantivy.DocAddress] | None:
+        """Return the wanted nearest postings, nearest first, if a circle smaller than the searched one holds
+        that many; None if none does."""
+        for share in _DISTANCE_STEPS:
+            radius = geo.radius_km * share
+            near = _all([self.base, _filter(self._circle(geo, radius))])
+            counted = self._points(near)
+            if counted is None:
+                return None
+            if int(counted[1].sum()) >= wanted:
+                # Every posting outside this circle is farther away than every posting inside it.
+                return self._nearest_points(near, *counted, geo, wanted)
+        return None
+
+    def _total(self, query: tantivy.Query) -> int:
+        return _count(self.searcher.search(query, limit=1, count=True))
 
     def _nearest_points(
         self,
@@ -668,7 +708,7 @@ class _Search:
             target = max(wanted, min(3 * wanted, _DISTANCE_CANDIDATES // 2))
             guess = radius * math.sqrt(target / count)
             tried = guess if smaller < guess < radius else (smaller + radius) / 2
-            found = _count(self.searcher.search(self._within(geo, tried), limit=1, count=True))
+            found = self._total(self._within(geo, tried))
             if found >= wanted:
                 radius, count = tried, found
             else:
