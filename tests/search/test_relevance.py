@@ -21,8 +21,8 @@ from stellwerk.search.interfaces import IndexDocument, SearchQuery
 from stellwerk.search.tantivy_backend import TantivySearch
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "relevance"
-# Mean nDCG@10 reached when this floor was set: 0.879 (pytest -s prints the current figure).
-FLOOR = 0.87
+# Mean nDCG@10 reached when this floor was set: 0.883 (pytest -s prints the current figure).
+FLOOR = 0.875
 CUTOFF = 10
 
 

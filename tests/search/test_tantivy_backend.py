@@ -56,6 +56,26 @@ def test_gender_forms_match_and_compounds_rank_below_the_word_itself(backend: Ta
     assert ids(backend, text="Klinikum") == [2, 3]
 
 
+def test_a_job_title_matches_where_the_job_is_named_and_other_words_in_the_description_too(
+    tmp_path: Path,
+) -> None:
+    search = TantivySearch(tmp_path / "index")
+    search.rebuild(
+        [
+            posting(1, "Softwareentwickler (m/w/d)"),
+            # "Entwicklung" shares its stem with "Entwickler": descriptions say it of every kind of job.
+            posting(2, "Pflegefachkraft", "Wir fördern Ihre persönliche Entwicklung, in Bamberg."),
+            posting(
+                3, "Mitarbeiter Forschung", "Als Entwickler betreuen Sie unsere Prüfstände.", kldb="27103"
+            ),
+            posting(4, "Sachbearbeiter", "Sie arbeiten mit SAP und als Entwickler von Berichten."),
+        ]
+    )
+    assert sorted(ids(search, text="Entwickler")) == [1, 3]
+    assert ids(search, text="SAP") == [4]
+    assert ids(search, text="Pflegefachkraft Bamberg") == [2]
+
+
 def test_all_words_must_match(backend: TantivySearch) -> None:
     assert ids(backend, text="Koch Nürnberg") == [4]
     assert ids(backend, text="Koch Nuernberg") == [4]

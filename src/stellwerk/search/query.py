@@ -3,8 +3,8 @@
 Every query word must match. A word matches through its own terms (in the title, a compound part of the
 title, or the text), through a synonym of the curated lexicon, through the words of a compound it is made of
 ("Softwareentwickler" -> Software + Entwickler), or, for a title from the BA job-title list, through the
-occupation (KldB code) postings are classified under. The backend adds spelling variants for words the index
-does not know.
+occupation (KldB code) postings are classified under; such a title matches where the job is named, not in
+the description. The backend adds spelling variants for words the index does not know.
 """
 
 from __future__ import annotations

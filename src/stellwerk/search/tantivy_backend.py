@@ -804,7 +804,10 @@ def _text_clauses(plan: list[QueryWord], analyzer: GermanAnalyzer) -> list[tuple
         (
             word,
             tantivy.Query.disjunction_max_query(
-                [_alternative_query(a, analyzer, required=word.required) for a in word.alternatives],
+                [
+                    _alternative_query(a, analyzer, required=word.required, in_body=_in_body(word))
+                    for a in word.alternatives
+                ],
                 TIE_BREAKER,
             ),
         )
@@ -821,8 +824,17 @@ def _combine(required: list[tantivy.Query], optional: list[tantivy.Query]) -> ta
     return tantivy.Query.boolean_query(clauses)
 
 
+def _in_body(word: QueryWord) -> bool:
+    """Return whether a word may match in the description, not only where the job is named."""
+    # A word that names an occupation finds the postings of that job by their title and occupation code.
+    # In descriptions its stem matches far more: "Entwickler" and "Entwicklung" both stem to "entwickl",
+    # and every other description offers "persönliche Entwicklung", so a quarter of all postings matched
+    # "Entwickler" and had to be ranked. Skills and other words ("SAP", "Dialyse") still match anywhere.
+    return not any(a.kind == MatchKind.OCCUPATION for a in word.alternatives)
+
+
 def _alternative_query(
-    alternative: Alternative, analyzer: GermanAnalyzer, *, required: bool = True
+    alternative: Alternative, analyzer: GermanAnalyzer, *, required: bool = True, in_body: bool = True
 ) -> tantivy.Query:
     if alternative.kind == MatchKind.OCCUPATION:
         codes = [int(code) for code in alternative.kldb]
@@ -836,7 +848,7 @@ def _alternative_query(
         # would match nearly every posting ("Lager" and "Helfer" somewhere in the text). So do condition
         # words ("Vollzeit"), which only rank: the posting's terms say it better than its description,
         # and every other description mentions them, which made ranking by them cost most of a search.
-        in_body = alternative.kind != MatchKind.PART and required
+        in_body = in_body and alternative.kind != MatchKind.PART and required
         matched = _all(_words_anywhere(alternative.label, analyzer, in_body=in_body))
     # A match of several terms scores their sum; per term, alternatives of different lengths compare fairly.
     weight = ALTERNATIVE_WEIGHT.get(alternative.kind, 1.0) / max(1, len(alternative.terms))
