@@ -58,3 +58,11 @@ def test_titles_of_many_occupations_name_none() -> None:
 
 def test_repeated_words_count_once_and_stop_words_not_at_all() -> None:
     assert [w.text for w in default_thesaurus().plan("Koch und Koch in der Küche")] == ["Koch", "Küche"]
+
+
+def test_job_titles_are_known_also_where_they_name_too_many_occupations_to_match_by_code() -> None:
+    titles = [("43104", "Informatiker/in"), *((f"7130{n}", "Berater/in") for n in range(1, 5))]
+    thesaurus = Thesaurus(GermanAnalyzer.from_texts(["Informatiker", "Berater"]), [], titles)
+    informatiker, berater, dortmund = thesaurus.plan("Informatiker Berater Dortmund")
+    assert (informatiker.job_title, berater.job_title, dortmund.job_title) == (True, True, False)
+    assert MatchKind.OCCUPATION not in [a.kind for a in berater.alternatives]

@@ -54,6 +54,8 @@ class QueryWord:
     # Words that only qualify the job ("Teilzeit") rank postings that say so first, without excluding the
     # many that do not state it.
     required: bool = True
+    # The words are a title of the BA job-title list: they match where the job is named, not in descriptions.
+    job_title: bool = False
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -82,6 +84,7 @@ class Thesaurus:
             if key:
                 codes.setdefault(key, set()).add(kldb)
         self._conditions = {tuple(analyzer.terms(word)): flags for word, flags in CONDITION_WORDS.items()}
+        self._titles = set(codes)
         self._occupations = {
             key: tuple(sorted(found))
             for key, found in codes.items()
@@ -122,7 +125,9 @@ class Thesaurus:
         flags = self._conditions.get(terms)
         if flags:
             alternatives.append(Alternative(MatchKind.CONDITION, flags=flags, label=" ".join(tokens)))
-        return QueryWord(" ".join(tokens), tuple(alternatives), required=not flags)
+        return QueryWord(
+            " ".join(tokens), tuple(alternatives), required=not flags, job_title=terms in self._titles
+        )
 
 
 def _without_repeats(words: list[QueryWord]) -> list[QueryWord]:

@@ -875,11 +875,11 @@ def _combine(required: list[tantivy.Query], optional: list[tantivy.Query]) -> ta
 
 def _in_body(word: QueryWord) -> bool:
     """Return whether a word may match in the description, not only where the job is named."""
-    # A word that names an occupation finds the postings of that job by their title and occupation code.
-    # In descriptions its stem matches far more: "Entwickler" and "Entwicklung" both stem to "entwickl",
-    # and every other description offers "persönliche Entwicklung", so a quarter of all postings matched
+    # A job title finds the postings of that job by their title, occupation name and occupation code. In
+    # descriptions its stem matches far more: "Entwickler" and "Entwicklung" both stem to "entwickl", and
+    # every other description offers "persönliche Entwicklung", so a quarter of all postings matched
     # "Entwickler" and had to be ranked. Skills and other words ("SAP", "Dialyse") still match anywhere.
-    return not any(a.kind == MatchKind.OCCUPATION for a in word.alternatives)
+    return not word.job_title
 
 
 def _alternative_query(
