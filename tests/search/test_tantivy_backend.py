@@ -434,32 +434,6 @@ def test_distance_sort_narrows_big_circles_to_the_nearest(
     assert [h.distance_km for h in hits] == [pytest.approx(round(t[0], 1), abs=0.051) for t in truth[20:40]]
 
 
-@pytest.mark.parametrize("today", [date(2025, 9, 12), date(2025, 9, 30), date(2025, 11, 30)])
-@pytest.mark.parametrize("offset", [0, 20, 1400])
-def test_pages_by_date_are_the_same_when_looked_for_among_the_newest_first(
-    scattered: tuple[TantivySearch, list[IndexDocument]],
-    today: date,
-    offset: int,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # With facets, a page by date is looked for among the last 7, then 28 days' postings first.
-    search, _ = scattered
-    recent = tantivy_backend._Search._recent_page
-    found = []
-    monkeypatch.setattr(
-        tantivy_backend._Search,
-        "_recent_page",
-        lambda self, final: found.append(recent(self, final)) or found[-1],
-    )
-    for text in ("", "Stelle"):
-        query = SearchQuery(text, geo=GeoFilter(49.9, 11.0, 80), sort=Sort.DATE, offset=offset, today=today)
-        counted, plain = search.search(replace(query, facets=True)), search.search(query)
-        assert [h.posting_id for h in counted.hits] == [h.posting_id for h in plain.hits]
-        assert counted.count == plain.count
-    # The postings are of 1-9 September: the last days hold the first pages up to the end of the month.
-    assert all(page is not None for page in found) == (today < date(2025, 10, 1) and offset < 1400)
-
-
 def test_an_index_of_another_format_asks_for_a_reindex(tmp_path: Path) -> None:
     search = TantivySearch(tmp_path / "index")
     search.rebuild(DOCS)

@@ -94,12 +94,6 @@ _EDGE_POINTS = 60_000
 # one: postings spread roughly with the area, so the nearest page of a big circle usually lies in a small one,
 # and ranking the points of a small circle costs a fraction of ranking all points of the big one.
 _DISTANCE_STEPS = (0.125, 0.5)
-# A page sorted by date is first looked for among the postings of the last days (7, then 28): a region's
-# newest postings are a few percent of its matches, and sorting them costs that much less.
-_RECENT_DAYS = (7, 28)
-_RECENT_PAGE_LIMIT = 200
-# Searches without words count these facets on one core and the rest on the other (see _count_facets).
-_FIRST_HALF = ("employer", "kldb")
 # Below this radius (km) every posting of a circle counts as equally near; the newest come first.
 _DISTANCE_RESOLUTION_KM = 0.05
 
@@ -300,20 +294,6 @@ def _check_format(generation: Path) -> None:
             f"the search index in {generation} has format {found}, this version needs {INDEX_FORMAT}: "
             "run `stellwerk reindex`"
         )
-
-
-@dataclass(frozen=True, slots=True)
-class _Counting:
-    """Facet counts under way, in one or more parts."""
-
-    parts: tuple[Future[dict[str, Any]], ...]
-
-    def result(self) -> dict[str, Any]:
-        """Wait for every part and return the aggregations of all."""
-        merged: dict[str, Any] = {}
-        for part in self.parts:
-            merged |= part.result()
-        return merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,11 +500,12 @@ class _Search:
         if located is not None:
             place = _any([located, elsewhere]) if query.include_location_independent else located
             final = _all([self.base, _filter(place)])
-        counting = self._count_facets(final) if query.facets else None
+        # Facets are counted on a second core while this one finds the page (tantivy releases the GIL).
+        counting = _COUNTER.submit(self._aggregate, final) if query.facets else None
         if geo is not None and located is not None and query.sort == Sort.DISTANCE:
             page = self._page_by_distance(final, located, elsewhere, geo, counting)
         else:
-            page = self._page(final, counting)
+            page = self._page(final)
         hits = self._hits(page)
         if counting is None:
             return SearchResult(count=page.count, hits=hits)
@@ -604,10 +585,8 @@ class _Search:
 
     # -- pages ------------------------------------------------------------------------------------
 
-    def _page(self, final: tantivy.Query, counting: _Counting | None) -> _Page:
+    def _page(self, final: tantivy.Query) -> _Page:
         query = self.query
-        if query.sort == Sort.DATE and counting is not None and (recent := self._recent_page(final)):
-            return replace(recent, count=facet_counts.total(counting.result()))
         order = {Sort.DATE: "published", Sort.SALARY: "salary"}.get(query.sort)
         result = self.searcher.search(
             final, limit=max(1, query.limit), count=True, offset=query.offset, order_by_field=order
@@ -615,29 +594,13 @@ class _Search:
         scores = [0.0 if order else float(key) for key, _ in result.hits]
         return _Page([address for _, address in result.hits], scores, _count(result))
 
-    def _recent_page(self, final: tantivy.Query) -> _Page | None:
-        """Return the page of the newest postings if the last days hold all of it; None if they do not."""
-        query = self.query
-        if query.today is None or query.offset + query.limit > _RECENT_PAGE_LIMIT:
-            return None
-        for days in _RECENT_DAYS:
-            recent = _all([final, _filter(_at_least("published", query.today.toordinal() - days))])
-            result = self.searcher.search(
-                recent, limit=query.limit, count=True, offset=query.offset, order_by_field="published"
-            )
-            if _count(result) >= query.offset + query.limit:
-                # Every posting published before these days is older than all postings of the page.
-                addresses = [address for _, address in result.hits]
-                return _Page(addresses, [0.0] * len(addresses), _count(result))
-        return None
-
     def _page_by_distance(
         self,
         final: tantivy.Query,
         located: tantivy.Query,
         elsewhere: tantivy.Query,
         geo: GeoFilter,
-        counting: _Counting | None,
+        counting: Future[dict[str, Any]] | None,
     ) -> _Page:
         """Return the page of the nearest postings; location-independent ones follow the farthest."""
         query = self.query
@@ -810,20 +773,8 @@ class _Search:
     def _ids(self, addresses: list[tantivy.DocAddress]) -> list[int]:
         return _ints(self.searcher.fast_field_values("id", addresses))
 
-    def _count_facets(self, final: tantivy.Query) -> _Counting:
-        """Start counting the facets of a query's matches on other threads (tantivy releases the GIL)."""
-        request = facet_counts.aggregation_request()
-        if self.plan:
-            # A page ranked by words costs about what the facets cost: one core each.
-            return _Counting((_COUNTER.submit(self._aggregate, final, request),))
-        # A page of the newest or nearest postings costs little: the facets are counted in two halves, one
-        # on each core. Each half walks the matches again, which costs less than counting them all at once.
-        first = {name: request[name] for name in _FIRST_HALF}
-        rest = {name: value for name, value in request.items() if name not in _FIRST_HALF}
-        return _Counting(tuple(_COUNTER.submit(self._aggregate, final, half) for half in (first, rest)))
-
-    def _aggregate(self, final: tantivy.Query, request: dict[str, Any]) -> dict[str, Any]:
-        aggregations: dict[str, Any] = self.searcher.aggregate(final, request)
+    def _aggregate(self, final: tantivy.Query) -> dict[str, Any]:
+        aggregations: dict[str, Any] = self.searcher.aggregate(final, facet_counts.aggregation_request())
         return aggregations
 
 
