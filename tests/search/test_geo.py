@@ -64,3 +64,10 @@ def test_a_location_key_stands_for_its_point_within_a_metre(lat: float, lon: flo
 def test_points_a_metre_apart_have_different_location_keys() -> None:
     assert location_key(51.5136, 7.4653) != location_key(51.51361, 7.4653)
     assert location_key(51.5136, 7.4653) != location_key(51.5136, 7.46531)
+
+
+@given(lat=st.floats(-90.0, 90.0), lon=st.floats(-180.0, 180.0))
+def test_cell_keys_and_location_keys_stay_in_the_ranges_the_index_keeps_apart(lat: float, lon: float) -> None:
+    # The index holds both in one field, cell keys with bit 62 set (search/tantivy_backend.py).
+    assert 0 <= location_key(lat, lon) < 2**57
+    assert all(0 <= key < 2**43 for key in cell_keys(lat, lon))

@@ -70,7 +70,7 @@ OCCUPATION_SCORE = 0.5
 FUZZY_MIN_LENGTH = 5
 FUZZY_TWO = 9
 # Bump when the schema or the analysis of indexed text changes: older indexes must be rebuilt.
-INDEX_FORMAT = "2026.12-search-4"
+INDEX_FORMAT = "2026.12-search-5"
 _FORMAT_FILE = "stellwerk-format"
 _WRITER_HEAP = 64_000_000
 _POINTER = "CURRENT"
@@ -128,6 +128,14 @@ def body_terms(text: str) -> list[str]:
     return terms
 
 
+# Cell terms carry this bit in the place field: location keys stay below 2**57, cell keys below 2**43.
+_CELL = 1 << 62
+
+
+def _cell_terms(keys: Iterable[int]) -> list[int]:
+    return [key | _CELL for key in keys]
+
+
 @functools.lru_cache(maxsize=4096)
 def _cover(lat: float, lon: float, radius_km: float) -> Cover:
     # Seekers search around the same few thousand places and radii again and again.
@@ -166,10 +174,11 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("salary_band", fast=True)
     builder.add_float_field("lat", fast=True)
     builder.add_float_field("lon", fast=True)
-    builder.add_unsigned_field("cell", indexed=True)
-    # The point a posting sits at (geo.location_key): as a term to match, and as a column to count the
-    # distinct points of a circle's edge. A term set on a fast field would scan the whole column.
-    builder.add_unsigned_field("loc", indexed=True)
+    # Where a posting is, as terms to match: the cells that hold it (with _CELL set) and the point it sits
+    # at (geo.location_key). One field for both makes a circle one term set: a union of two cost more to
+    # walk than the term set itself. A term set on a fast field would scan the whole column.
+    builder.add_unsigned_field("place", indexed=True)
+    # The point again, as a column to count the distinct points of a circle's edge.
     builder.add_unsigned_field("loc_key", fast=True)
     return builder.build()
 
@@ -225,8 +234,8 @@ def _to_tantivy(document: IndexDocument, analyzer: GermanAnalyzer) -> tantivy.Do
     if document.lat is not None and document.lon is not None:
         fields["lat"] = document.lat
         fields["lon"] = document.lon
-        fields["cell"] = cell_keys(document.lat, document.lon)
-        fields["loc"] = fields["loc_key"] = location_key(document.lat, document.lon)
+        fields["loc_key"] = location_key(document.lat, document.lon)
+        fields["place"] = [*_cell_terms(cell_keys(document.lat, document.lon)), fields["loc_key"]]
     return tantivy.Document.from_dict(fields, SCHEMA)
 
 
@@ -520,9 +529,11 @@ class _Search:
     def _circle(self, geo: GeoFilter, radius_km: float) -> tantivy.Query:
         """Return a query for the postings within radius_km of the place, by their exact distance."""
         cells = _cover(geo.lat, geo.lon, radius_km)
-        inside = [_terms("cell", cells.inside)] if cells.inside else []
+        # The cells wholly inside and the points inside along the edge make one term set.
+        places: list[int] = _cell_terms(cells.inside)
+        inside: list[tantivy.Query] = []
         if cells.edge:
-            edge = _terms("cell", cells.edge)
+            edge = _terms("place", _cell_terms(cells.edge))
             counted = self._points(edge)
             if counted is None:
                 inside += self._near(_filter(_all([self.base, edge])), geo, radius_km)
@@ -533,12 +544,12 @@ class _Search:
                 near = points[distances <= radius_km - LOCATION_KEY_ERROR_KM]
                 # A point within a metre of the edge is checked posting by posting, by exact coordinates.
                 unsure = points[np.abs(distances - radius_km) < LOCATION_KEY_ERROR_KM]
-                inside += [_terms("loc", near.tolist())] if len(near) else []
+                places += near.tolist()
                 if len(unsure):
                     inside += self._near(
-                        _filter(_all([self.base, _terms("loc", unsure.tolist())])), geo, radius_km
+                        _filter(_all([self.base, _terms("place", unsure.tolist())])), geo, radius_km
                     )
-        return _any(inside)
+        return _any([_terms("place", places), *inside] if places else inside)
 
     def _points(self, query: tantivy.Query) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
         """Return the location keys of the postings a query matches and how many sit at each one, or None
@@ -669,16 +680,16 @@ class _Search:
         if boundary < len(order) and cumulative[boundary] <= _DISTANCE_CANDIDATES:
             # Few enough postings up to the boundary point: fetch them all at once and rank them here.
             closest = points[order[: boundary + 1]].tolist()
-            return self._ranked_by_distance(self._all_addresses(_all([near, _terms("loc", closest)])), geo)[
+            return self._ranked_by_distance(self._all_addresses(_all([near, _terms("place", closest)])), geo)[
                 :wanted
             ]
         addresses: list[tantivy.DocAddress] = []
         if boundary:
             addresses = self._ranked_by_distance(
-                self._all_addresses(_all([near, _terms("loc", points[order[:boundary]].tolist())])), geo
+                self._all_addresses(_all([near, _terms("place", points[order[:boundary]].tolist())])), geo
             )
         if boundary < len(order):
-            at_boundary = _all([near, _term("loc", int(points[order[boundary]]))])
+            at_boundary = _all([near, _term("place", int(points[order[boundary]]))])
             result = self.searcher.search(
                 at_boundary, limit=wanted - len(addresses), count=False, order_by_field="published"
             )
