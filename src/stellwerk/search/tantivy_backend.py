@@ -619,8 +619,7 @@ class _Search:
         nearest = self._nearest_in_smaller_circles(geo, wanted)
         if nearest is not None:
             page = nearest[query.offset : wanted]
-            total = facet_counts.total(counting.result()) if counting is not None else self._total(final)
-            return _Page(page, [0.0] * len(page), total)
+            return _Page(page, [0.0] * len(page), self._total(final, counting))
         near = _all([self.base, _filter(located)])
         addresses: list[tantivy.DocAddress] = []
         counted = self._points(near)
@@ -632,8 +631,7 @@ class _Search:
             near_count = self._total(near)
             if near_count and query.offset < near_count:
                 addresses = self._nearest(geo, min(wanted, near_count), near_count)[query.offset : wanted]
-        # The facets count every match anyway: the total comes from them rather than from one more search.
-        total = facet_counts.total(counting.result()) if counting is not None else self._total(final)
+        total = self._total(final, counting)
         rest = query.limit - len(addresses)
         if rest > 0 and total > near_count:
             # A location-independent posting inside the circle was listed by its distance already.
@@ -659,7 +657,11 @@ class _Search:
                 return self._nearest_points(near, *counted, geo, wanted)
         return None
 
-    def _total(self, query: tantivy.Query) -> int:
+    def _total(self, query: tantivy.Query, counting: Future[dict[str, Any]] | None = None) -> int:
+        """Return how many postings a query matches; from its facet counts where they are under way."""
+        # The facets count every match anyway: the total comes from them rather than from one more search.
+        if counting is not None:
+            return facet_counts.total(counting.result())
         return _count(self.searcher.search(query, limit=1, count=True))
 
     def _nearest_points(
@@ -815,10 +817,7 @@ def _text_clauses(plan: list[QueryWord], analyzer: GermanAnalyzer) -> list[tuple
         (
             word,
             tantivy.Query.disjunction_max_query(
-                [
-                    _alternative_query(a, analyzer, required=word.required, in_body=_in_body(word))
-                    for a in word.alternatives
-                ],
+                [_alternative_query(a, analyzer, in_body=_in_body(word)) for a in word.alternatives],
                 TIE_BREAKER,
             ),
         )
@@ -841,11 +840,13 @@ def _in_body(word: QueryWord) -> bool:
     # descriptions its stem matches far more: "Entwickler" and "Entwicklung" both stem to "entwickl", and
     # every other description offers "persönliche Entwicklung", so a quarter of all postings matched
     # "Entwickler" and had to be ranked. Skills and other words ("SAP", "Dialyse") still match anywhere.
-    return not word.job_title
+    # Condition words ("Vollzeit") only rank: the posting's terms say it better than its description, and
+    # every other description mentions them, which made ranking by them cost most of a search.
+    return word.required and not word.job_title
 
 
 def _alternative_query(
-    alternative: Alternative, analyzer: GermanAnalyzer, *, required: bool = True, in_body: bool = True
+    alternative: Alternative, analyzer: GermanAnalyzer, *, in_body: bool = True
 ) -> tantivy.Query:
     if alternative.kind == MatchKind.OCCUPATION:
         codes = [int(code) for code in alternative.kldb]
@@ -856,10 +857,8 @@ def _alternative_query(
         matched = _fuzzy(alternative)
     else:
         # A compound's words apart count where the job is named (title, occupation): in descriptions they
-        # would match nearly every posting ("Lager" and "Helfer" somewhere in the text). So do condition
-        # words ("Vollzeit"), which only rank: the posting's terms say it better than its description,
-        # and every other description mentions them, which made ranking by them cost most of a search.
-        in_body = in_body and alternative.kind != MatchKind.PART and required
+        # would match nearly every posting ("Lager" and "Helfer" somewhere in the text).
+        in_body = in_body and alternative.kind != MatchKind.PART
         matched = _all(_words_anywhere(alternative.label, analyzer, in_body=in_body))
     # A match of several terms scores their sum; per term, alternatives of different lengths compare fairly.
     weight = ALTERNATIVE_WEIGHT.get(alternative.kind, 1.0) / max(1, len(alternative.terms))
