@@ -11,10 +11,13 @@ from hypothesis import strategies as st
 from stellwerk.search.facets import (
     FLAGS,
     MASKS,
+    NO_DAY,
     NO_SALARY_BAND,
     Pending,
+    day_number,
     document_flags,
     facets,
+    occupation_number,
     pack,
     salary_band,
     total,
@@ -63,8 +66,9 @@ def test_days_and_pay_count_cumulatively() -> None:
     aggregations = {
         "published": {
             "buckets": [
-                {"key": today.toordinal(), "doc_count": 2},
-                {"key": today.toordinal() - 10, "doc_count": 5},
+                {"key": day_number(today), "doc_count": 2},
+                {"key": day_number(today) - 10, "doc_count": 5},
+                {"key": NO_DAY, "doc_count": 4},
             ]
         },
         "salary": {
@@ -86,15 +90,30 @@ def test_days_and_pay_count_cumulatively() -> None:
 
 
 def test_occupation_groups_are_summed_from_all_occupations() -> None:
-    codes = {"43104": 5, "43134": 4, "81302": 6, "43412": 2}
-    aggregations = {"kldb": {"buckets": [{"key": int(c), "doc_count": n} for c, n in codes.items()]}}
-    counted = facets(aggregations, None, lambda number: None)
+    # 43999 is no KldB code: it is counted as well, by a number past the list's.
+    codes = {"43104": 5, "43134": 4, "81302": 6, "43412": 2, "43999": 1}
+    buckets = [{"key": occupation_number(c), "doc_count": n} for c, n in codes.items()]
+    counted = facets({"kldb": {"buckets": buckets}}, None, lambda number: None)
     assert counted["kldb"][0] == FacetValue("81302", 6)
-    assert counted["berufsgruppe"] == [FacetValue("431", 9), FacetValue("813", 6), FacetValue("434", 2)]
+    assert FacetValue("43999", 1) in counted["kldb"]
+    assert counted["berufsgruppe"] == [FacetValue("431", 9), FacetValue("813", 6), FacetValue("434", 2),
+                                       FacetValue("439", 1)]  # fmt: skip
+
+
+def test_occupations_and_days_are_small_numbers() -> None:
+    # Small unsigned numbers are what tantivy counts fastest (see search/facets.py).
+    numbers = [occupation_number(c) for c in ("01104", "43104", "94714")]
+    assert numbers == sorted(numbers)
+    assert numbers[-1] < 1500
+    assert day_number(date(1970, 1, 1)) == 1
+    assert day_number(date(1960, 5, 1)) == 1
+    assert day_number(date(2026, 12, 7)) - day_number(date(2026, 11, 7)) == 30
+    assert day_number(None) == NO_DAY
 
 
 def test_salary_bands_count_thresholds_reached() -> None:
-    assert [salary_band(c) for c in (None, 0, 199_999, 200_000, 450_000, 600_000)] == [-1, 0, 0, 1, 3, 5]
+    bands = [salary_band(c) for c in (None, 0, 199_999, 200_000, 450_000, 600_000)]
+    assert bands == [NO_SALARY_BAND, 1, 1, 2, 4, 6]
 
 
 @given(st.lists(st.sets(st.sampled_from(FLAGS)), max_size=20))

@@ -312,6 +312,22 @@ def test_facets_count_every_filter_value(offers: TantivySearch) -> None:
                                              FacetValue("28", 4)]  # fmt: skip
 
 
+def test_employers_are_counted_by_their_number_and_named_from_a_posting(tmp_path: Path) -> None:
+    search = TantivySearch(tmp_path / "numbered")
+    search.rebuild(
+        [
+            posting(1, "Koch", employer="Gasthof Post", employer_number=7),
+            posting(2, "Koch", employer="Gasthof Post", employer_number=7),
+            posting(3, "Koch", employer="Hotel Krone", employer_number=2**40),
+            posting(4, "Koch", employer="Café Ost"),  # no number: counted by its name
+        ]
+    )
+    facets = search.search(SearchQuery(text="Koch", facets=True)).facets
+    assert facets["arbeitgeber"][0] == FacetValue("Gasthof Post", 2)
+    assert set(facets["arbeitgeber"][1:]) == {FacetValue("Hotel Krone", 1), FacetValue("Café Ost", 1)}
+    assert ids(search, text="Koch", employer="Hotel Krone") == [3]
+
+
 def test_facets_follow_the_filters(offers: TantivySearch) -> None:
     result = offers.search(SearchQuery(text="Koch", include_temp_agency=False, facets=True))
     assert result.count == 3

@@ -40,7 +40,8 @@ _ENTRY_KINDS = frozenset({"berufseinstieg", "trainee"})
 # Only what the index needs: loading whole postings (HTML, JSON, signatures) would dominate a reindex.
 _INDEXED_FIELDS = (
     "pk", "title", "beruf", "description", "lat", "lon", "published", "terms", "salary_min_cents",
-    "salary_max_cents", "place_name", "region", "employer__name", "occupation__kldb", "occupation__name",
+    "salary_max_cents", "place_name", "region", "employer_id", "employer__name", "occupation__kldb",
+    "occupation__name",
 )  # fmt: skip
 
 
@@ -74,6 +75,7 @@ def _document(row: Mapping[str, Any]) -> IndexDocument:
         published=row["published"],
         kldb=row["occupation__kldb"],
         employer=employer or None,
+        employer_number=row["employer_id"] if employer else None,
         working_time=frozenset(terms.get("arbeitszeit") or ()),
         remote=Remote.FULL if remote == "full" else Remote.PARTIAL if remote == "partial" else None,
         fixed_term=terms.get("befristet"),

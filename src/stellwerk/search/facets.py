@@ -9,11 +9,17 @@ to count and to hand back than the flags themselves.
 Every aggregation reads a column of every matching posting, so there are as few as the facets allow: the
 occupation groups are summed from the counts of all occupations, and pay is counted by its band (how many of
 the facet's thresholds it reaches, stored with the posting), which costs a third of a range aggregation.
+
+Every counted column holds small unsigned numbers: tantivy counts those into an array indexed by the value,
+but counts signed numbers, or large ones such as hashes, in a hash map, which costs up to twice as much. So
+days are counted from 1970, occupations by their place in the KldB list (occupation_number), and employers by
+their number in the database.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
@@ -22,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from stellwerk.reference.taxonomy import default_taxonomy
 from stellwerk.search.interfaces import FacetValue, IndexDocument, Remote
 
 WORKING_TIME = ("vz", "tz", "snw", "ho", "mj")
@@ -51,7 +58,10 @@ _DAY_BUCKETS = 400
 # More than there are KldB occupations (about 1,300), so that occupation groups can be summed from them.
 _OCCUPATION_BUCKETS = 2000
 _SALARY_BANDS = len(SALARY_EUROS) + 2
-NO_SALARY_BAND = -1
+NO_SALARY_BAND = 0
+NO_DAY = 0
+# Day numbers count from the day before 1 January 1970, so that every date from then on is a small number.
+_DAY_ZERO = date(1970, 1, 1).toordinal() - 1
 
 # Facet name -> (flag, facet value) for the facets read from the flags.
 _FLAG_FACETS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -100,17 +110,57 @@ def pack(flags: Iterable[str]) -> dict[str, int]:
 
 
 def salary_band(salary_cents: int | None) -> int:
-    """Return how many of the salary facet thresholds a monthly salary reaches (NO_SALARY_BAND: none)."""
+    """Return one more than the number of salary facet thresholds a monthly salary reaches (NO_SALARY_BAND:
+    no salary)."""
     if salary_cents is None:
         return NO_SALARY_BAND
-    return sum(salary_cents >= euros * 100 for euros in SALARY_EUROS)
+    return 1 + sum(salary_cents >= euros * 100 for euros in SALARY_EUROS)
+
+
+def day_number(day: date | None) -> int:
+    """Return the number a date is stored, filtered and counted by (NO_DAY: no date); earlier than 1970
+    counts as 1 January 1970."""
+    return NO_DAY if day is None else max(1, day.toordinal() - _DAY_ZERO)
+
+
+@functools.cache
+def _occupation_codes() -> tuple[int, ...]:
+    """Return the 5-digit KldB codes, in order: their positions are the occupations' numbers."""
+    return tuple(sorted({int(o.kldb) for o in default_taxonomy().occupations if len(o.kldb) == 5}))
+
+
+@functools.cache
+def _occupation_numbers() -> dict[int, int]:
+    return {code: number for number, code in enumerate(_occupation_codes())}
+
+
+def occupation_number(kldb: str) -> int:
+    """Return the number an occupation is counted by: its place in the KldB list, or, for a code that is
+    not in the list, the code after all places (exact, but counted more slowly)."""
+    code = int(kldb)
+    number = _occupation_numbers().get(code)
+    return number if number is not None else len(_occupation_codes()) + code
+
+
+def occupation_numbering() -> str:
+    """Return a fingerprint of the occupation numbering: an index counted by another one must be rebuilt."""
+    codes = ",".join(map(str, _occupation_codes())).encode("ascii")
+    return hashlib.blake2b(codes, digest_size=6).hexdigest()
+
+
+def _occupation_codes_of(numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    codes = np.array(_occupation_codes(), dtype=np.int64)
+    if not len(codes):
+        return numbers
+    listed = numbers < len(codes)
+    return np.where(listed, codes[np.minimum(numbers, len(codes) - 1)], numbers - len(codes))
 
 
 def aggregation_request() -> dict[str, Any]:
     """Return the aggregations that facets() reads, for a tantivy Searcher.aggregate call."""
     request: dict[str, Any] = {field: {"terms": {"field": field, "size": _MASK_BUCKETS}} for field in MASKS}
-    request["kldb"] = {"terms": {"field": "kldb", "size": _OCCUPATION_BUCKETS}}
-    request["employer"] = {"terms": {"field": "employer_id", "size": TOP_EMPLOYERS}}
+    request["kldb"] = {"terms": {"field": "occupation", "size": _OCCUPATION_BUCKETS}}
+    request["employer"] = {"terms": {"field": "employer_number", "size": TOP_EMPLOYERS}}
     request["salary"] = {"terms": {"field": "salary_band", "size": _SALARY_BANDS}}
     request["published"] = {"terms": {"field": "published", "size": _DAY_BUCKETS}}
     return request
@@ -156,7 +206,8 @@ def facets(
     # facets are read after the counting, so this time adds to every search's), and only the shown ones
     # are written as codes.
     occupations = _buckets(aggregations, "kldb")
-    codes = np.array([int(bucket["key"]) for bucket in occupations], dtype=np.int64)
+    numbers = np.array([int(bucket["key"]) for bucket in occupations], dtype=np.int64)
+    codes = _occupation_codes_of(numbers)
     counts = np.array([int(bucket["doc_count"]) for bucket in occupations], dtype=np.int64)
     result["kldb"] = _top(codes, counts, TOP_OCCUPATIONS, 5)
     result["berufsgruppe"] = _top(codes // 100, counts, TOP_OCCUPATIONS, 3)
@@ -167,8 +218,8 @@ def facets(
     bands = Counter({int(b["key"]): int(b["doc_count"]) for b in _buckets(aggregations, "salary")})
     result["gehalt"] = [
         FacetValue(str(euros), total)
-        for band, euros in enumerate(SALARY_EUROS, start=1)
-        if (total := sum(count for reached, count in bands.items() if reached >= band))
+        for reached, euros in enumerate(SALARY_EUROS, start=1)
+        if (total := sum(count for band, count in bands.items() if band > reached))
     ]
     if today is not None:
         result["veroeffentlichtseit"] = _published_within(today, _buckets(aggregations, "published"))
@@ -184,7 +235,8 @@ def _published_within(today: date, buckets: list[Mapping[str, Any]]) -> list[Fac
     days = Counter({int(b["key"]): int(b["doc_count"]) for b in buckets})
     values = []
     for within in PUBLISHED_DAYS:
-        total = sum(count for day, count in days.items() if day >= today.toordinal() - within)
+        since = day_number(today) - within
+        total = sum(count for day, count in days.items() if day >= since)
         if total:
             values.append(FacetValue(str(within), total))
     return values

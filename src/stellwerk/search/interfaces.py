@@ -49,6 +49,8 @@ class IndexDocument:
     published: date | None
     kldb: str | None
     employer: str | None = None
+    # The employer's number in the database: facets count employers by it.
+    employer_number: int | None = None
     working_time: frozenset[str] = frozenset()
     remote: Remote | None = None
     fixed_term: bool | None = None

@@ -70,11 +70,10 @@ OCCUPATION_SCORE = 0.5
 FUZZY_MIN_LENGTH = 5
 FUZZY_TWO = 9
 # Bump when the schema or the analysis of indexed text changes: older indexes must be rebuilt.
-INDEX_FORMAT = "2026.12-search-5"
+INDEX_FORMAT = "2026.12-search-6"
 _FORMAT_FILE = "stellwerk-format"
 _WRITER_HEAP = 64_000_000
 _POINTER = "CURRENT"
-_NO_DATE = -1
 _NO_SALARY = -1
 # A distance-sorted page is cut from at most this many postings of a shrunken circle, sorted in Python.
 _DISTANCE_CANDIDATES = 2_000
@@ -128,6 +127,11 @@ def body_terms(text: str) -> list[str]:
     return terms
 
 
+_UNSIGNED = tantivy.FieldType.Unsigned
+# Employers without a database number are counted by the hash of their name, with this bit set: exact, but
+# a column with such large numbers is counted more slowly.
+_EMPLOYER_HASHED = 1 << 63
+
 # Cell terms carry this bit in the place field: location keys stay below 2**57, cell keys below 2**43.
 _CELL = 1 << 62
 
@@ -162,16 +166,20 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("title_words", tokenizer_name="whitespace", index_option="basic")
     # Codes and employers are numbers: counting numbers costs what the matches cost, whereas counting text
     # values costs what the whole vocabulary of the field costs (tens of thousands of employers).
-    builder.add_integer_field("kldb", stored=True, indexed=True, fast=True)
-    builder.add_integer_field("kldb3", indexed=True, fast=True)
-    builder.add_integer_field("employer_id", indexed=True, fast=True)
+    builder.add_integer_field("kldb", stored=True, indexed=True)
+    builder.add_integer_field("kldb3", indexed=True)
+    # The columns facets count are unsigned and small (see search/facets.py): the occupation by its number,
+    # the employer by its number in the database (a hash of the name, to filter by, would count slowly).
+    builder.add_unsigned_field("occupation", fast=True)
+    builder.add_integer_field("employer_id", indexed=True)
+    builder.add_unsigned_field("employer_number", indexed=True, fast=True)
     builder.add_text_field("employer", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("flags", stored=True, tokenizer_name="raw", index_option="basic")
     for mask in facet_counts.MASKS:
-        builder.add_integer_field(mask, fast=True)
-    builder.add_integer_field("published", indexed=True, fast=True)
+        builder.add_unsigned_field(mask, fast=True)
+    builder.add_unsigned_field("published", indexed=True, fast=True)
     builder.add_integer_field("salary", indexed=True, fast=True)
-    builder.add_integer_field("salary_band", fast=True)
+    builder.add_unsigned_field("salary_band", fast=True)
     builder.add_float_field("lat", fast=True)
     builder.add_float_field("lon", fast=True)
     # Where a posting is, as terms to match: the cells that hold it (with _CELL set) and the point it sits
@@ -221,16 +229,19 @@ def _to_tantivy(document: IndexDocument, analyzer: GermanAnalyzer) -> tantivy.Do
         "beruf": _occupation_field(analyzer, document.occupation_text),
         "flags": flags,
         **_packed(tuple(flags)),
-        "published": document.published.toordinal() if document.published else _NO_DATE,
+        "published": facet_counts.day_number(document.published),
         "salary": salary if salary is not None else _NO_SALARY,
         "salary_band": facet_counts.salary_band(salary),
     }
     if document.kldb:
         fields["kldb"] = int(document.kldb)
         fields["kldb3"] = int(document.kldb[:3])
+        fields["occupation"] = facet_counts.occupation_number(document.kldb)
     if document.employer:
         fields["employer"] = document.employer
         fields["employer_id"] = employer_id(document.employer)
+        number = document.employer_number
+        fields["employer_number"] = number if number is not None else _EMPLOYER_HASHED | fields["employer_id"]
     if document.lat is not None and document.lon is not None:
         fields["lat"] = document.lat
         fields["lon"] = document.lon
@@ -285,8 +296,14 @@ def _ids(posting_ids: Sequence[int]) -> tantivy.Query:
     return _any([_term("id", posting_id) for posting_id in posting_ids])
 
 
-def _at_least(field: str, low: int) -> tantivy.Query:
-    return tantivy.Query.range_query(SCHEMA, field, tantivy.FieldType.Integer, low, None)
+def _at_least(field: str, low: int, kind: tantivy.FieldType) -> tantivy.Query:
+    return tantivy.Query.range_query(SCHEMA, field, kind, low, None)
+
+
+def index_format() -> str:
+    """Return the format an index must have to be read: the schema's and the occupation numbering's."""
+    # The occupations are counted by their place in the packaged KldB list: a new list renumbers them.
+    return f"{INDEX_FORMAT} occupations-{facet_counts.occupation_numbering()}"
 
 
 class IndexOutdated(RuntimeError):
@@ -298,9 +315,9 @@ def _check_format(generation: Path) -> None:
         found = (generation / _FORMAT_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         found = "unknown"
-    if found != INDEX_FORMAT:
+    if found != index_format():
         raise IndexOutdated(
-            f"the search index in {generation} has format {found}, this version needs {INDEX_FORMAT}: "
+            f"the search index in {generation} has format {found}, this version needs {index_format()}: "
             "run `stellwerk reindex`"
         )
 
@@ -386,7 +403,7 @@ class TantivySearch:
         numbers = [int(p.name[4:]) for p in self.directory.glob("gen-*") if p.name[4:].isdigit()]
         name = f"gen-{max(numbers, default=0) + 1}"
         (self.directory / name).mkdir()
-        (self.directory / name / _FORMAT_FILE).write_text(INDEX_FORMAT, encoding="utf-8")
+        (self.directory / name / _FORMAT_FILE).write_text(index_format(), encoding="utf-8")
         return name, _with_tokenizers(tantivy.Index(SCHEMA, path=str(self.directory / name), reuse=False))
 
     def _point_to(self, generation: str) -> None:
@@ -773,7 +790,7 @@ class _Search:
         """Return the name of an employer by its number, from any of its postings."""
         if number in self.employer_names:
             return self.employer_names[number]
-        result = self.searcher.search(_term("employer_id", number), limit=1, count=False)
+        result = self.searcher.search(_term("employer_number", number), limit=1, count=False)
         if not result.hits:
             return None
         names = self.searcher.doc(result.hits[0][1]).to_dict().get("employer") or [None]
@@ -923,9 +940,9 @@ def _filter_clauses(query: SearchQuery) -> list[tantivy.Query]:
     if query.employer:
         clauses.append(_term("employer_id", employer_id(query.employer)))
     if query.published_since is not None:
-        clauses.append(_at_least("published", query.published_since.toordinal()))
+        clauses.append(_at_least("published", facet_counts.day_number(query.published_since), _UNSIGNED))
     if query.salary_from_cents is not None:
-        clauses.append(_at_least("salary", query.salary_from_cents))
+        clauses.append(_at_least("salary", query.salary_from_cents, tantivy.FieldType.Integer))
     agencies = (("zeitarbeit", query.include_temp_agency), ("pav", query.include_private_agency))
     excluded = [flag for flag, included in agencies if not included]
     if excluded:
