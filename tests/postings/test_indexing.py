@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from stellwerk.postings.indexing import (
     _documents,
+    _documents_by_place,
     _searchable,
     document_for,
     enqueue,
@@ -33,6 +34,17 @@ def test_the_fast_reindex_path_gives_the_same_documents_as_document_for(sample_p
     fast = {d.posting_id: d for d in _documents(_searchable())}
     postings = Posting.objects.select_related("employer", "occupation")
     assert fast == {p.pk: document_for(p) for p in postings}
+
+
+def test_a_reindex_reads_postings_near_each_other_one_after_another(sample_postings: None) -> None:
+    by_place = [d for d in _documents_by_place(_searchable())]
+    assert sorted(d.posting_id for d in by_place) == sorted(d.posting_id for d in _documents(_searchable()))
+    places = [(d.lat, d.lon) for d in by_place]
+    # Each place's postings come together, and postings without coordinates last.
+    runs = [place for i, place in enumerate(places) if i == 0 or places[i - 1] != place]
+    assert len(runs) == len(set(runs))
+    located = [place for place in places if place != (None, None)]
+    assert places[: len(located)] == located
 
 
 def test_terms_pay_and_kind_reach_the_index(sample_postings: None) -> None:

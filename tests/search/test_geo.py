@@ -8,9 +8,11 @@ from hypothesis import strategies as st
 
 from stellwerk.domain.places import haversine_km
 from stellwerk.search.geo import (
+    LEVELS,
     LOCATION_KEY_ERROR_KM,
     cell_keys,
     cover,
+    curve_keys,
     edge_level,
     key_locations,
     location_key,
@@ -71,3 +73,20 @@ def test_cell_keys_and_location_keys_stay_in_the_ranges_the_index_keeps_apart(la
     # The index holds both in one field, cell keys with bit 62 set (search/tantivy_backend.py).
     assert 0 <= location_key(lat, lon) < 2**57
     assert all(0 <= key < 2**43 for key in cell_keys(lat, lon))
+
+
+@settings(max_examples=30)
+@given(points=st.lists(st.tuples(GERMAN_LAT, GERMAN_LON), min_size=2, max_size=300))
+def test_every_cell_is_one_stretch_of_the_curve(points: list[tuple[float, float]]) -> None:
+    lats, lons = (np.array(values) for values in zip(*points, strict=True))
+    ordered = [points[i] for i in np.argsort(curve_keys(lats, lons), kind="stable")]
+    for level in range(LEVELS):
+        cells = [cell_keys(lat, lon)[level] for lat, lon in ordered]
+        # Along the curve a cell, once left, never comes back.
+        runs = [cell for position, cell in enumerate(cells) if position == 0 or cells[position - 1] != cell]
+        assert len(runs) == len(set(runs))
+
+
+def test_points_without_coordinates_come_last_on_the_curve() -> None:
+    keys = curve_keys(np.array([np.nan, 54.3, 47.5]), np.array([np.nan, 13.1, 7.6]))
+    assert keys.argmax() == 0

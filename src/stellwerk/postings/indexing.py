@@ -8,10 +8,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 
 from stellwerk.postings.models import IndexOutbox, Posting, PostingQuerySet
+from stellwerk.search.geo import curve_keys
 from stellwerk.search.interfaces import IndexDocument, Remote, SearchBackend
 from stellwerk.search.tantivy_backend import TantivySearch
 
@@ -122,11 +124,30 @@ def process_outbox(backend: SearchBackend | None = None) -> int:
         refreshed += len(ids)
 
 
+def _documents_by_place(postings: PostingQuerySet) -> Iterator[IndexDocument]:
+    """Yield the index documents of postings, postings near each other one after another."""
+    # A radius search walks the postings of its circle; indexed in this order, they lie in a few stretches
+    # of the index rather than all over it, and the words of a search are looked up in those stretches only.
+    located = postings.values_list("pk", "lat", "lon").iterator(chunk_size=_BATCH * 10)
+    rows = np.array(list(located), dtype=float)  # no coordinates: NaN
+    if not len(rows):
+        return
+    pks = rows[:, 0].astype(np.int64)
+    ordered = pks[np.lexsort((pks, curve_keys(rows[:, 1], rows[:, 2])))].tolist()
+    for start in range(0, len(ordered), _BATCH):
+        batch = ordered[start : start + _BATCH]
+        # By primary key alone: with the conditions of `postings` as well, SQLite walks every active posting
+        # for each batch. A posting changed since the first read is in the outbox, like any change made
+        # while a reindex runs, and is brought up to date after it (see reindex).
+        documents = {d.posting_id: d for d in _documents(Posting.objects.filter(pk__in=batch))}
+        yield from (documents[pk] for pk in batch if pk in documents)
+
+
 def reindex(backend: SearchBackend | None = None) -> int:
     """Build a fresh index of all active postings, swap it in, and return how many it holds."""
     backend = backend or search_backend()
     high_water = IndexOutbox.objects.order_by("-pk").values_list("pk", flat=True).first()
-    count = backend.rebuild(_documents(_searchable()))
+    count = backend.rebuild(_documents_by_place(_searchable()))
     if high_water is not None:
         # The new index already reflects every change up to the moment it was read.
         IndexOutbox.objects.filter(pk__lte=high_water).delete()

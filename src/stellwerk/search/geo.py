@@ -84,6 +84,29 @@ def location_key(lat: float, lon: float) -> int:
     return (north << _KEY_LON_BITS) | east
 
 
+def curve_keys(lats: npt.NDArray[np.float64], lons: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Return the places of points along a Z-order curve through the finest cells (points without
+    coordinates last): every cell of every level is one stretch of the curve."""
+    # A cell of one level is 4 × 4 cells of the next, so interleaving the bits of the finest row and column
+    # keeps every cell together. Postings indexed in this order lie together in the index, so that a
+    # circle's postings fill a few stretches of it rather than being strewn across all of it.
+    step = _lat_step(LEVELS - 1)
+    missing = np.isnan(lats) | np.isnan(lons)
+    rows = np.floor((np.nan_to_num(lats) + 90.0) / step).astype(np.int64)
+    columns = np.floor((np.nan_to_num(lons) + 180.0) / (step * _LON_PER_LAT)).astype(np.int64)
+    keys = (_spread_bits(rows) << 1) | _spread_bits(columns)
+    return np.where(missing, np.int64(np.iinfo(np.int64).max), keys)
+
+
+def _spread_bits(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Return the values with their lower 20 bits moved to the even bit positions."""
+    spread = values & 0xFFFFF
+    for shift, mask in ((16, 0x0000FFFF0000FFFF), (8, 0x00FF00FF00FF00FF), (4, 0x0F0F0F0F0F0F0F0F),
+                        (2, 0x3333333333333333), (1, 0x5555555555555555)):  # fmt: skip
+        spread = (spread | (spread << shift)) & mask
+    return spread
+
+
 def key_locations(
     keys: npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
