@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from stellwerk.postings.indexing import (
     enqueue,
     process_outbox,
     reindex,
+    reindex_if_older,
     search_backend,
 )
 from stellwerk.postings.models import Cluster, Posting
@@ -87,3 +88,15 @@ def test_expired_postings_and_duplicates_leave_the_index(sample_postings: None, 
     assert canonical.pk in shown
     assert reindex() == 45
     assert search_backend().count() == 45
+
+
+def test_the_index_is_rebuilt_when_its_last_rebuild_is_older_than_asked(sample_postings: None) -> None:
+    backend = search_backend()
+    visible = Posting.objects.visible().count()
+    assert reindex_if_older(timedelta(days=1), backend) == visible
+    built = backend.built_at()
+    assert built is not None
+    assert timezone.now() - built < timedelta(minutes=5)
+    assert reindex_if_older(timedelta(days=1), backend) is None
+    assert reindex_if_older(timedelta(0), backend) == visible
+    assert backend.built_at() != built

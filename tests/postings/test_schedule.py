@@ -67,8 +67,10 @@ def test_the_worker_runs_what_is_due_once_and_then_waits(
         call_command("worker", "--once", stdout=out)
         assert SourceRun.objects.filter(status=SourceRun.Status.FINISHED).count() == 2
         assert Posting.objects.count() == 47 + 1
+        assert out.getvalue().count("Suchindex neu aufgebaut") == 1
         call_command("worker", "--once", stdout=out)
         assert SourceRun.objects.count() == 2, "nothing was due the second time"
+        assert out.getvalue().count("Suchindex neu aufgebaut") == 1, "rebuilt once a day, not every round"
         searches_before = len(upstream.searches())
         SourceRun.objects.filter(parameters__zeitplan="ba-alle").update(
             finished_at=timezone.now() - timedelta(hours=7)

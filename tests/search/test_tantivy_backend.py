@@ -505,3 +505,13 @@ def test_pages_by_distance_run_through_a_spot_shared_by_many_postings_newest_fir
     assert pages == [[8, 7, 6], [5, 4, 3], [2, 1, 22], [21, 20]]
     counted = search.search(SearchQuery(geo=GeoFilter(*BAMBERG, 50), sort=Sort.DISTANCE, facets=True))
     assert counted.count == 11
+
+
+def test_an_index_knows_when_it_was_last_built_from_all_documents(tmp_path: Path) -> None:
+    search = TantivySearch(tmp_path / "built")
+    search.upsert(DOCS[:2], [])
+    assert search.built_at() is None, "filled one change at a time, never rebuilt"
+    search.rebuild(DOCS)
+    built = search.built_at()
+    assert built is not None
+    assert built.tzinfo is not None

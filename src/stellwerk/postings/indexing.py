@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from stellwerk.postings.models import IndexOutbox, Posting, PostingQuerySet
 from stellwerk.search.geo import curve_keys
@@ -152,6 +154,15 @@ def reindex(backend: SearchBackend | None = None) -> int:
         # The new index already reflects every change up to the moment it was read.
         IndexOutbox.objects.filter(pk__lte=high_water).delete()
     return count
+
+
+def reindex_if_older(age: timedelta, backend: SearchBackend | None = None) -> int | None:
+    """Rebuild the index if its last rebuild is older than age (or there was none); return the count if so."""
+    backend = backend or search_backend()
+    built = backend.built_at()
+    if built is not None and timezone.now() - built < age:
+        return None
+    return reindex(backend)
 
 
 def enqueue(posting_ids: Iterable[int]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -166,6 +166,10 @@ class SearchBackend(Protocol):
 
     def count(self) -> int:
         """Return the number of indexed postings."""
+        ...
+
+    def built_at(self) -> datetime | None:
+        """Return when the current index was built from all documents; None if it never was."""
         ...
 
     def warm(self) -> None:

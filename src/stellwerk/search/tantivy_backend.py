@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,8 @@ FUZZY_TWO = 9
 # Bump when the schema or the analysis of indexed text changes: older indexes must be rebuilt.
 INDEX_FORMAT = "2026.12-search-6"
 _FORMAT_FILE = "stellwerk-format"
+# Written when a rebuild from all documents is complete: when, in ISO 8601.
+_BUILT_FILE = "stellwerk-built"
 _WRITER_HEAP = 64_000_000
 _POINTER = "CURRENT"
 _NO_SALARY = -1
@@ -451,6 +454,7 @@ class TantivySearch:
                 count += 1
             writer.commit()
             writer.wait_merging_threads()
+            (self.directory / name / _BUILT_FILE).write_text(datetime.now(UTC).isoformat(), encoding="utf-8")
             self._point_to(name)
             for stale in self.directory.glob("gen-*"):
                 if stale.name not in {name, old}:
@@ -479,6 +483,15 @@ class TantivySearch:
     def count(self) -> int:
         """Return the number of indexed postings."""
         return int(self._searcher().num_docs)
+
+    def built_at(self) -> datetime | None:
+        """Return when the current index was built from all documents; None if it never was."""
+        generation = self._current_generation()
+        try:
+            text = (self.directory / str(generation) / _BUILT_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        return datetime.fromisoformat(text.strip())
 
     def warm(self) -> None:
         """Load the analyzer, the thesaurus and the index."""

@@ -15,7 +15,7 @@ from django.utils import timezone
 from stellwerk.insights.aggregates import refresh_aggregates
 from stellwerk.normalize.posting import Normalizers, default_normalizers
 from stellwerk.postings.expiry import expire_due
-from stellwerk.postings.indexing import process_outbox
+from stellwerk.postings.indexing import process_outbox, reindex_if_older
 from stellwerk.postings.ingest import FeedIngest, PageIngest, ingest_ba, ingest_feed, ingest_pages, page_urls
 from stellwerk.postings.models import SourceRun
 from stellwerk.postings.schedule import InvalidSchedule, ScheduledRun, is_due, last_finished, load_schedule
@@ -23,6 +23,8 @@ from stellwerk.postings.validators import DatabaseValidatorStore
 from stellwerk.sources.ba_api import BaJobsucheClient
 from stellwerk.sources.http import HttpClient, HttpPolicy
 from stellwerk.sources.web_pages import PageFetcher
+
+_REBUILD_EVERY = timedelta(days=1)
 
 
 class Command(BaseCommand):
@@ -53,6 +55,11 @@ class Command(BaseCommand):
                 count = expire_due()
                 last_expiry = timezone.localdate()
                 self.stdout.write(f"{count} Stellenangebot(e) abgelaufen")
+            # Postings indexed since the last rebuild sit at the index's end rather than among their
+            # neighbours, which slows radius searches as they add up (see postings/indexing.py).
+            rebuilt = reindex_if_older(_REBUILD_EVERY)
+            if rebuilt is not None:
+                self.stdout.write(f"Suchindex neu aufgebaut: {rebuilt} Stellenangebot(e)")
             process_outbox()
             if due or fresh_day:
                 refresh_aggregates()
