@@ -38,10 +38,16 @@ def test_the_fast_reindex_path_gives_the_same_documents_as_document_for(sample_p
 
 
 def test_a_reindex_reads_postings_near_each_other_one_after_another(sample_postings: None) -> None:
-    by_place = [d for d in _documents_by_place(_searchable())]
+    remote = Posting.objects.filter(lat__isnull=False).order_by("pk").first()
+    assert remote is not None
+    remote.terms = {**(remote.terms or {}), "homeoffice": "full"}
+    remote.save()
+    by_place = list(_documents_by_place(_searchable()))
     assert sorted(d.posting_id for d in by_place) == sorted(d.posting_id for d in _documents(_searchable()))
-    places = [(d.lat, d.lon) for d in by_place]
-    # Each place's postings come together, and postings without coordinates last.
+    # Postings that can be done from anywhere come last, then each place's postings together, and postings
+    # without coordinates after those with.
+    assert by_place[-1].posting_id == remote.pk
+    places = [(d.lat, d.lon) for d in by_place[:-1]]
     runs = [place for i, place in enumerate(places) if i == 0 or places[i - 1] != place]
     assert len(runs) == len(set(runs))
     located = [place for place in places if place != (None, None)]

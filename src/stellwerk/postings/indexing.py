@@ -127,17 +127,31 @@ def process_outbox(backend: SearchBackend | None = None) -> int:
 
 
 def _documents_by_place(postings: PostingQuerySet) -> Iterator[IndexDocument]:
-    """Yield the index documents of postings, postings near each other one after another."""
-    # A radius search walks the postings of its circle; indexed in this order, they lie in a few stretches
-    # of the index rather than all over it, and the words of a search are looked up in those stretches only.
+    """Yield the index documents of postings, postings near each other one after another, and those that
+    can be done from anywhere (fully remote, nationwide) after all others."""
+    # A radius search walks the postings of its circle and those that can be done from anywhere; indexed in
+    # this order, they lie in a few stretches of the index rather than all over it, and the words of a
+    # search are looked up in those stretches only.
     located = postings.values_list("pk", "lat", "lon").iterator(chunk_size=_BATCH * 10)
     rows = np.array(list(located), dtype=float)  # no coordinates: NaN
     if not len(rows):
         return
     pks = rows[:, 0].astype(np.int64)
     ordered = pks[np.lexsort((pks, curve_keys(rows[:, 1], rows[:, 2])))].tolist()
-    for start in range(0, len(ordered), _BATCH):
-        batch = ordered[start : start + _BATCH]
+    anywhere: list[int] = []
+    for document in _documents_in_order(ordered):
+        if document.location_independent:
+            anywhere.append(document.posting_id)
+        else:
+            yield document
+    # Read again rather than held: they may be many, and their descriptions long.
+    yield from _documents_in_order(anywhere)
+
+
+def _documents_in_order(pks: list[int]) -> Iterator[IndexDocument]:
+    """Yield the index documents of these postings in this order, skipping those no longer there."""
+    for start in range(0, len(pks), _BATCH):
+        batch = pks[start : start + _BATCH]
         # By primary key alone: with the conditions of `postings` as well, SQLite walks every active posting
         # for each batch. A posting changed since the first read is in the outbox, like any change made
         # while a reindex runs, and is brought up to date after it (see reindex).
