@@ -206,6 +206,24 @@ def test_hits_say_why_they_matched(titles: TantivySearch) -> None:
     assert typo.reasons[0].kind == MatchKind.SPELLING
 
 
+def test_a_condition_word_alone_filters_and_beside_a_job_only_ranks(tmp_path: Path) -> None:
+    search = TantivySearch(tmp_path / "conditions")
+    search.rebuild(
+        [
+            posting(1, "Koch", working_time=frozenset({"vz"})),
+            posting(2, "Koch", working_time=frozenset({"tz"})),
+            posting(3, "Koch in Teilzeit", working_time=frozenset({"tz"})),
+            posting(4, "Kellner", working_time=frozenset({"tz"})),
+            posting(5, "Kellner", working_time=frozenset({"vz"})),
+        ]
+    )
+    assert set(ids(search, text="Teilzeit")) == {2, 3, 4}
+    assert set(ids(search, text="Teilzeit Kellner")) == {4, 5}
+    ranked = ids(search, text="Koch Teilzeit")
+    assert set(ranked) == {1, 2, 3}
+    assert ranked[-1] == 1, "part-time cooks first"
+
+
 def test_a_job_title_of_the_ba_list_finds_postings_of_its_occupation(titles: TantivySearch) -> None:
     # "Lagerhelfer" is a BA job title filed under 51311; posting 10 says "Mitarbeiter Lager" instead.
     (hit,) = titles.search(SearchQuery(text="Lagerhelfer")).hits
