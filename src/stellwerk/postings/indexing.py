@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
@@ -133,9 +134,9 @@ def _documents_by_place(postings: PostingQuerySet) -> Iterator[IndexDocument]:
     # this order, they lie in a few stretches of the index rather than all over it, and the words of a
     # search are looked up in those stretches only.
     located = postings.values_list("pk", "lat", "lon").iterator(chunk_size=_BATCH * 10)
-    rows = np.array(list(located), dtype=float)  # no coordinates: NaN
-    if not len(rows):
-        return
+    # Three numbers a posting, read into one array: a million tuples would take a few hundred MB.
+    values = (math.nan if value is None else value for row in located for value in row)
+    rows = np.fromiter(values, dtype=float).reshape(-1, 3)
     pks = rows[:, 0].astype(np.int64)
     ordered = pks[np.lexsort((pks, curve_keys(rows[:, 1], rows[:, 2])))].tolist()
     anywhere: list[int] = []

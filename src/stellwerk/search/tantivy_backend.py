@@ -478,6 +478,8 @@ class TantivySearch:
         if seen is None or seen != self._loaded:
             index.reload()
             self._loaded = seen
+            # An employer's number stays, but the name its postings give may have changed.
+            self._employer_names.clear()
         return index.searcher()
 
     def count(self) -> int:
@@ -528,7 +530,7 @@ class _Search:
         self.plan = [_with_spelling(searcher, word) for word in plan]
         clauses = _text_clauses(self.plan, analyzer)
         required = [clause for word, clause in clauses if word.required]
-        if required or len(required) == len(clauses):
+        if required or all(word.required for word in self.plan):
             optional = [
                 _alternative_query(alternative, analyzer, in_body=_in_body(word))
                 for word in self.plan
