@@ -134,6 +134,11 @@ def _occupation_numbers() -> dict[int, int]:
     return {code: number for number, code in enumerate(_occupation_codes())}
 
 
+@functools.cache
+def _occupation_code_array() -> npt.NDArray[np.int64]:
+    return np.array(_occupation_codes(), dtype=np.int64)
+
+
 def occupation_number(kldb: str) -> int:
     """Return the number an occupation is counted by: its place in the KldB list, or, for a code that is
     not in the list, the code after all places (exact, but counted more slowly)."""
@@ -149,7 +154,7 @@ def occupation_numbering() -> str:
 
 
 def _occupation_codes_of(numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    codes = np.array(_occupation_codes(), dtype=np.int64)
+    codes = _occupation_code_array()
     if not len(codes):
         return numbers
     listed = numbers < len(codes)

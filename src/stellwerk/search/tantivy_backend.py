@@ -528,19 +528,15 @@ class _Search:
         self.employer_names = employer_names
         self.query = query
         self.plan = [_with_spelling(searcher, word) for word in plan]
-        clauses = _text_clauses(self.plan, analyzer)
-        required = [clause for word, clause in clauses if word.required]
+        words = _word_queries(self.plan, analyzer)
+        required = [_best_of(queries) for word, queries in words if word.required]
+        filters = _filter_clauses(query)
         if required or all(word.required for word in self.plan):
-            optional = [
-                _alternative_query(alternative, analyzer, in_body=_in_body(word))
-                for word in self.plan
-                if not word.required
-                for alternative in word.alternatives
-            ]
-            self.base = _ranked_by([*required, *_filter_clauses(query)], optional)
+            optional = [one for word, queries in words if not word.required for one in queries]
+            self.base = _ranked_by([*required, *filters], optional)
         else:
             # Optional words alone: the postings that match any of them.
-            self.base = _all([_any([clause for _, clause in clauses]), *_filter_clauses(query)])
+            self.base = _all([_any([_best_of(queries) for _, queries in words]), *filters])
 
     def run(self) -> SearchResult:
         query, geo = self.query, self.query.geo
@@ -851,19 +847,21 @@ def _with_spelling(searcher: tantivy.Searcher, word: QueryWord) -> QueryWord:
     return replace(word, alternatives=(*word.alternatives, spelling))
 
 
-def _text_clauses(plan: list[QueryWord], analyzer: GermanAnalyzer) -> list[tuple[QueryWord, tantivy.Query]]:
-    # The best way a word matches counts, not the sum of all: a posting that matches three synonyms of a
-    # word is no better a match for it than one that uses the word itself.
+def _word_queries(
+    plan: list[QueryWord], analyzer: GermanAnalyzer
+) -> list[tuple[QueryWord, list[tantivy.Query]]]:
+    """Return each word of the plan with one query per way it matches."""
     return [
-        (
-            word,
-            tantivy.Query.disjunction_max_query(
-                [_alternative_query(a, analyzer, in_body=_in_body(word)) for a in word.alternatives],
-                TIE_BREAKER,
-            ),
-        )
+        (word, [_alternative_query(a, analyzer, in_body=_in_body(word)) for a in word.alternatives])
         for word in plan
     ]
+
+
+def _best_of(alternatives: list[tantivy.Query]) -> tantivy.Query:
+    """Return a query for a word that scores the best way it matches."""
+    # The best way a word matches counts, not the sum of all: a posting that matches three synonyms of a
+    # word is no better a match for it than one that uses the word itself.
+    return tantivy.Query.disjunction_max_query(alternatives, TIE_BREAKER)
 
 
 def _ranked_by(required: list[tantivy.Query], optional: list[tantivy.Query]) -> tantivy.Query:
