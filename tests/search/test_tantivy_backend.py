@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import tantivy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +124,27 @@ def test_rebuild_swaps_generations_and_readers_follow(tmp_path: Path) -> None:
     writer.rebuild(DOCS[:2])
     assert reader.count() == 2
     assert sorted(p.name for p in (tmp_path / "index").glob("gen-*")) == ["gen-2"]
+
+
+def test_rebuild_keeps_the_order_of_the_documents_within_each_segment(tmp_path: Path) -> None:
+    # reindex sends postings in place order; a segment must hold one stretch of it, not every other posting.
+    order = list(range(1, 801))
+    random.Random(3).shuffle(order)
+    search = TantivySearch(tmp_path / "index")
+    search.rebuild(posting(number, "Koch", "Wir suchen einen Koch.") for number in order)
+    searcher = search._searcher()
+    hits = searcher.search(tantivy.Query.all_query(), limit=len(order), count=False).hits
+    by_segment: dict[int, list[tantivy.DocAddress]] = {}
+    for _, address in hits:
+        by_segment.setdefault(address.segment_ord, []).append(address)
+    stretches = []
+    for addresses in by_segment.values():
+        addresses.sort(key=lambda address: address.doc)
+        stretches.append([int(value) for value in searcher.fast_field_values("id", addresses)])  # type: ignore[arg-type]
+    assert sum(map(len, stretches)) == len(order)
+    for stretch in stretches:
+        start = order.index(stretch[0])
+        assert stretch == order[start : start + len(stretch)]
 
 
 def test_an_empty_directory_gives_an_empty_index(tmp_path: Path) -> None:

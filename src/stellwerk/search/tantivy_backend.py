@@ -447,7 +447,10 @@ class TantivySearch:
         with self._write_lock():
             old = self._current_generation()
             name, index = self._create_generation()
-            writer = index.writer(heap_size=_WRITER_HEAP * 2)
+            # One writer thread: each segment is then one stretch of the order the documents come in (reindex
+            # sends them in place order), so a radius search meets few segments, each in few places. Several
+            # threads would deal the postings out among their segments: 1M postings searched 10-15% slower.
+            writer = index.writer(heap_size=_WRITER_HEAP * 2, num_threads=1)
             count = 0
             for document in documents:
                 writer.add_document(_to_tantivy(document, analyzer))
