@@ -40,6 +40,16 @@ def test_search_page_finds_by_text_and_radius(client: Client, sample_postings: N
     assert "Fachinformatiker" in page
 
 
+def test_every_result_links_to_its_posting_page(client: Client, sample_postings: None) -> None:
+    page = html(client.get("/jobs", {"was": "Informatiker", "wo": "Bamberg", "umkreis": "50"}))
+    links = re.findall(r'<h3><a href="([^"]+)">', page)
+    assert links
+    for link in links:
+        posting = Posting.objects.get(pk=int(link.removeprefix("/jobs/").split("-")[0]))
+        assert link == posting.get_absolute_url()
+        assert client.get(link).status_code == 200
+
+
 def test_search_without_results_says_so(client: Client, sample_postings: None) -> None:
     page = html(client.get("/jobs", {"was": "Astronaut"}))
     assert "Keine Stellenangebote gefunden" in page

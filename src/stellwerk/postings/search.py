@@ -152,18 +152,18 @@ class JobSearch:
 
     def to_params(self) -> dict[str, str]:
         """Return the parameters that differ from the defaults, BA style ("arbeitszeit=vz;tz")."""
-        defaults = JobSearch()
         params: dict[str, str] = {}
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if value == getattr(defaults, item.name):
+        # A results page builds this for every filter link it shows, dozens of times.
+        for name, default in _defaults():
+            value = getattr(self, name)
+            if value == default:
                 continue
             if isinstance(value, frozenset):
-                params[item.name] = ";".join(sorted(value))
+                params[name] = ";".join(sorted(value))
             elif isinstance(value, bool):
-                params[item.name] = "true" if value else "false"
+                params[name] = "true" if value else "false"
             else:
-                params[item.name] = str(value)
+                params[name] = str(value)
         if "wo" not in params:
             params.pop("umkreis", None)
         return params
@@ -176,6 +176,12 @@ class JobSearch:
     def nationwide(self) -> bool:
         """Tell whether the search is for all of Germany: no place, or "bundesweit"."""
         return not self.wo.strip() or self.wo.strip().lower() in NATIONWIDE
+
+
+@functools.cache
+def _defaults() -> tuple[tuple[str, object], ...]:
+    defaults = JobSearch()
+    return tuple((item.name, getattr(defaults, item.name)) for item in fields(JobSearch))
 
 
 class _Params:

@@ -27,7 +27,7 @@ from stellwerk.postings.search import (
 )
 from stellwerk.reference.gazetteer import AmbiguousPlace, UnknownPlace, default_gazetteer
 from stellwerk.reference.taxonomy import Taxonomy, default_taxonomy
-from stellwerk.search.interfaces import Remote, Sort
+from stellwerk.search.interfaces import FacetValue, Remote, Sort
 
 RADIUS_CHOICES = (5, 10, 15, 25, 50, 100, 200)
 SORT_CHOICES = (
@@ -122,58 +122,67 @@ def jobs(request: HttpRequest) -> HttpResponse:
         context["error"] = f"„{exc.query}“ gibt es mehrmals. Welchen Ort meinen Sie?"
         context["suggestions"] = [_suggestion_url(params, p.label) for p in exc.candidates]
     else:
-        context.update(_results_context(page))
+        # Every link of the page is this path with other parameters: reverse() once, not for each of dozens.
+        context.update(_results_context(page, reverse("web:jobs")))
     return render(request, "web/jobs.html", context, status=status)
 
 
-def _results_context(page: JobSearchPage) -> dict[str, Any]:
+def _results_context(page: JobSearchPage, path: str) -> dict[str, Any]:
     search, taxonomy = page.search, default_taxonomy()
     kept = {k: v for k, v in search.to_params().items() if k not in ("was", "wo", "umkreis", "sort", "page")}
     return {
         "page": page,
         "hidden_filters": sorted(kept.items()),
         "sort_hidden": sorted((k, v) for k, v in search.to_params().items() if k not in ("sort", "page")),
-        "results": [_result(found, taxonomy) for found in page.results],
-        "facet_groups": _facet_groups(page, taxonomy),
-        "active_filters": _active_filters(search, taxonomy),
-        "without_filters": _jobs_url(JobSearch(was=search.was, wo=search.wo, umkreis=search.umkreis)),
-        "without_remote": _jobs_url(search.changed(ortsunabhaengig=False)),
-        "with_remote": _jobs_url(search.changed(ortsunabhaengig=True)),
+        "results": [_result(found, path, taxonomy) for found in page.results],
+        "facet_groups": _facet_groups(page, path, taxonomy),
+        "active_filters": _active_filters(search, path, taxonomy),
+        "without_filters": _jobs_url(path, JobSearch(was=search.was, wo=search.wo, umkreis=search.umkreis)),
+        "without_remote": _jobs_url(path, search.changed(ortsunabhaengig=False)),
+        "with_remote": _jobs_url(path, search.changed(ortsunabhaengig=True)),
         "first_number": (search.page - 1) * search.size + 1,
         "page_links": {
-            "previous": _jobs_url(replace(search, page=search.page - 1)) if search.page > 1 else None,
-            "next": _jobs_url(replace(search, page=search.page + 1)) if search.page < page.pages else None,
+            "previous": _jobs_url(path, replace(search, page=search.page - 1)) if search.page > 1 else None,
+            "next": _jobs_url(path, replace(search, page=search.page + 1))
+            if search.page < page.pages
+            else None,
         },
     }
 
 
-def _jobs_url(search: JobSearch) -> str:
-    return f"{reverse('web:jobs')}?{urlencode(search.to_params())}"
+def _jobs_url(path: str, search: JobSearch) -> str:
+    return f"{path}?{urlencode(search.to_params())}"
 
 
-def _result(found: FoundPosting, taxonomy: Taxonomy) -> dict[str, Any]:
-    remote = (found.posting.terms or {}).get("homeoffice") == "full"
+def _result(found: FoundPosting, path: str, taxonomy: Taxonomy) -> dict[str, Any]:
+    posting = found.posting
+    remote = (posting.terms or {}).get("homeoffice") == "full"
     return {
         "found": found,
+        # Posting.get_absolute_url(), without a reverse() for each result (posting pages hang under /jobs).
+        "url": f"{path}/{posting.pk}-{posting.slug}",
         "why": [explain(reason, taxonomy) for reason in found.reasons],
         "elsewhere": ("komplett remote" if remote else "bundesweit") if found.location_independent else None,
     }
 
 
-def _facet_groups(page: JobSearchPage, taxonomy: Taxonomy) -> list[dict[str, Any]]:
+def _facet_groups(page: JobSearchPage, path: str, taxonomy: Taxonomy) -> list[dict[str, Any]]:
     """Return the facets as groups of filter links with counts."""
     groups = []
     for name in FACET_ORDER:
         values = page.facets.get(name) or []
         if name == "ortsunabhaengig" and page.place is None:
             continue
-        links = [_facet_link(page.search, name, value.value, value.count, taxonomy) for value in values]
+        links = [_facet_link(page.search, path, name, value, taxonomy) for value in values]
         if links:
             groups.append({"name": name, "title": FACET_TITLES[name], "links": links})
     return groups
 
 
-def _facet_link(search: JobSearch, name: str, value: str, count: int, taxonomy: Taxonomy) -> dict[str, Any]:
+def _facet_link(
+    search: JobSearch, path: str, name: str, facet: FacetValue, taxonomy: Taxonomy
+) -> dict[str, Any]:
+    value, count = facet.value, facet.count
     parameter = FACET_PARAMETERS.get(name, name)
     current = getattr(search, parameter)
     label = facet_label(name, value, taxonomy)
@@ -185,24 +194,27 @@ def _facet_link(search: JobSearch, name: str, value: str, count: int, taxonomy: 
             "label": f"{label} {action}",
             "count": count,
             "active": active,
-            "url": _jobs_url(search.changed(**{parameter: active})),
+            "url": _jobs_url(path, search.changed(**{parameter: active})),
         }
     if name in _MULTI_VALUED:
         active = value in current
         chosen = current - {value} if active else current | {value}
-        return _link(search, label, count, active, **{parameter: frozenset(chosen)})
+        return _link(search, path, label, count, active, **{parameter: frozenset(chosen)})
     if name in _FLAG_FACETS:
-        return _link(search, label, count, bool(current), **{parameter: not current})
+        return _link(search, path, label, count, bool(current), **{parameter: not current})
     typed = _TYPED.get(name, str)(value)
     active = current == typed
-    return _link(search, label, count, active, **{parameter: None if active else typed})
+    return _link(search, path, label, count, active, **{parameter: None if active else typed})
 
 
-def _link(search: JobSearch, label: str, count: int, active: bool, **change: object) -> dict[str, Any]:
-    return {"label": label, "count": count, "active": active, "url": _jobs_url(search.changed(**change))}
+def _link(
+    search: JobSearch, path: str, label: str, count: int, active: bool, **change: object
+) -> dict[str, Any]:
+    url = _jobs_url(path, search.changed(**change))
+    return {"label": label, "count": count, "active": active, "url": url}
 
 
-def _active_filters(search: JobSearch, taxonomy: Taxonomy) -> list[dict[str, str]]:
+def _active_filters(search: JobSearch, path: str, taxonomy: Taxonomy) -> list[dict[str, str]]:
     """Return the filters in force, each with a link that removes it."""
     active = []
     defaults = JobSearch()
@@ -214,11 +226,11 @@ def _active_filters(search: JobSearch, taxonomy: Taxonomy) -> list[dict[str, str
         facet = "berufsgruppe" if parameter == "kldb" and len(str(value)) == 3 else parameter
         label = _filter_label(facet, value, taxonomy)
         reset = search.changed(**{parameter: getattr(defaults, parameter)})
-        active.append({"label": label, "url": _jobs_url(reset)})
+        active.append({"label": label, "url": _jobs_url(path, reset)})
     for parameter in sorted(_MULTI_VALUED):
         for value in sorted(getattr(search, parameter)):
             reset = search.changed(**{parameter: getattr(search, parameter) - {value}})
-            active.append({"label": facet_label(parameter, value, taxonomy), "url": _jobs_url(reset)})
+            active.append({"label": facet_label(parameter, value, taxonomy), "url": _jobs_url(path, reset)})
     return active
 
 
