@@ -50,6 +50,20 @@ def test_every_result_links_to_its_posting_page(client: Client, sample_postings:
         assert client.get(link).status_code == 200
 
 
+def test_results_show_distance_and_date_the_german_way(client: Client, sample_postings: None) -> None:
+    page = html(client.get("/jobs", {"was": "Informatiker", "wo": "Bamberg", "umkreis": "50"}))
+    distances = re.findall(r'<span class="distance">([^<]+) km entfernt</span>', page)
+    assert distances
+    assert all(re.fullmatch(r"\d+(,\d)?", distance) for distance in distances), distances
+    dates = re.findall(r'<time datetime="(\d{4})-(\d\d)-(\d\d)">([^<]+)</time>', page)
+    assert dates
+    for year, month, day, text in dates:
+        assert text == f"{int(day)}.{int(month)}.{year}"
+    counts = re.findall(r'<span class="count">([^<]+)</span>', page)
+    assert counts
+    assert all(re.fullmatch(r"[1-9]\d{0,2}(\.\d{3})*", count) for count in counts), counts
+
+
 def test_search_without_results_says_so(client: Client, sample_postings: None) -> None:
     page = html(client.get("/jobs", {"was": "Astronaut"}))
     assert "Keine Stellenangebote gefunden" in page

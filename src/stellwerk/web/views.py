@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -163,7 +164,21 @@ def _result(found: FoundPosting, path: str, taxonomy: Taxonomy) -> dict[str, Any
         "url": f"{path}/{posting.pk}-{posting.slug}",
         "why": [explain(reason, taxonomy) for reason in found.reasons],
         "elsewhere": ("komplett remote" if remote else "bundesweit") if found.location_independent else None,
+        # Formatted here: the template filters (localised) cost more than the rest of a result together.
+        "km": _kilometres(found.distance_km) if found.distance_km is not None else None,
+        "published": posting.published.isoformat() if posting.published else None,
+        "published_text": _german_date(posting.published) if posting.published else None,
     }
+
+
+def _kilometres(distance: float) -> str:
+    """Return a distance in km with at most one decimal, German style: "12,3", "12"."""
+    return f"{distance:.1f}".removesuffix(".0").replace(".", ",")
+
+
+def _german_date(day: date) -> str:
+    """Return a date as Germans write it short: 3.11.2026."""
+    return f"{day.day}.{day.month}.{day.year}"
 
 
 def _facet_groups(page: JobSearchPage, path: str, taxonomy: Taxonomy) -> list[dict[str, Any]]:
@@ -193,6 +208,7 @@ def _facet_link(
         return {
             "label": f"{label} {action}",
             "count": count,
+            "count_text": _thousands(count),
             "active": active,
             "url": _jobs_url(path, search.changed(**{parameter: active})),
         }
@@ -211,7 +227,12 @@ def _link(
     search: JobSearch, path: str, label: str, count: int, active: bool, **change: object
 ) -> dict[str, Any]:
     url = _jobs_url(path, search.changed(**change))
-    return {"label": label, "count": count, "active": active, "url": url}
+    return {"label": label, "count": count, "count_text": _thousands(count), "active": active, "url": url}
+
+
+def _thousands(count: int) -> str:
+    """Return a count with German thousands separators (187.960) as intcomma would, at a tenth of the cost."""
+    return f"{count:,}".replace(",", ".")
 
 
 def _active_filters(search: JobSearch, path: str, taxonomy: Taxonomy) -> list[dict[str, str]]:
