@@ -130,7 +130,6 @@ def body_terms(text: str) -> list[str]:
     return terms
 
 
-_UNSIGNED = tantivy.FieldType.Unsigned
 # Employers without a database number are counted by the hash of their name, with this bit set: exact, but
 # a column with such large numbers is counted more slowly.
 _EMPLOYER_HASHED = 1 << 63
@@ -971,7 +970,8 @@ def _filter_clauses(query: SearchQuery) -> list[tantivy.Query]:
     if query.employer:
         clauses.append(_term("employer_id", employer_id(query.employer)))
     if query.published_since is not None:
-        clauses.append(_at_least("published", facet_counts.day_number(query.published_since), _UNSIGNED))
+        since = facet_counts.day_number(query.published_since)
+        clauses.append(_at_least("published", since, tantivy.FieldType.Unsigned))
     if query.salary_from_cents is not None:
         clauses.append(_at_least("salary", query.salary_from_cents, tantivy.FieldType.Integer))
     agencies = (("zeitarbeit", query.include_temp_agency), ("pav", query.include_private_agency))

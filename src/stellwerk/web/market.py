@@ -38,6 +38,8 @@ from stellwerk.reference.gazetteer import AmbiguousPlace, UnknownPlace
 from stellwerk.reference.taxonomy import UnknownOccupation
 from stellwerk.search.interfaces import Sort
 from stellwerk.web.jsonld import script_safe_json
+from stellwerk.web.links import posting_url_maker, url_maker
+from stellwerk.web.presenters import german_date
 
 Scope = MarketAggregate.Scope
 RADIUS_CHOICES = (10, 25, 50, 100)
@@ -135,29 +137,12 @@ class Link:
     note: str = ""
 
 
-def _url_maker(name: str, *placeholders: str) -> Callable[..., str]:
-    """Return a fast builder of a URL with slug arguments: reversed once, then filled in.
-
-    A page links some twenty occupations and places; reversing each costs more than the rest of the section.
-    Keys and slugs are URL-safe ([a-z0-9-]), so filling them in gives what reverse() would.
-    """
-    pattern = reverse(name, args=placeholders)
-
-    def make(*values: str) -> str:
-        url = pattern
-        for placeholder, value in zip(placeholders, values, strict=True):
-            url = url.replace(placeholder, value, 1)
-        return url
-
-    return make
-
-
 def _related_links(figures: MarketFigures) -> dict[str, list[Link]]:
     """Return the links of the related section with their URLs."""
     place = figures.place
-    to_pair = _url_maker("web:occupation_place", "_k_", "_o_")
-    to_occupation = _url_maker("web:occupation", "_k_")
-    to_place = _url_maker("web:place", "_o_")
+    to_pair = url_maker("web:occupation_place", "_k_", "_o_")
+    to_occupation = url_maker("web:occupation", "_k_")
+    to_place = url_maker("web:place", "_o_")
 
     def occupation(key: str) -> str:
         return to_pair(key, place.slug) if place is not None else to_occupation(key)
@@ -221,13 +206,13 @@ class Offers:
 def _offer(posting: Posting, distance_km: float | None, url: Callable[..., str]) -> Offer:
     published = posting.published
     return Offer(
-        url=url(str(posting.pk), posting.slug),
+        url=url(posting.pk, posting.slug),
         title=posting.title,
         employer=posting.employer.name if posting.employer else "",
         place=f"{posting.postal_code} {posting.place_name}".strip(),
         distance="" if distance_km is None else f"{distance_km:.1f} km entfernt".replace(".", ","),
         published_iso=published.isoformat() if published else "",
-        published=f"{published.day}.{published.month}.{published.year}" if published else "",
+        published=german_date(published) if published else "",
         beruf=posting.beruf,
     )
 
@@ -237,8 +222,7 @@ def _offers(search: JobSearch, place: Place) -> Offers:
     query = replace(search_query(search, place, timezone.localdate()), facets=False)
     result = search_backend().search(query)
     postings = Posting.objects.select_related("employer").in_bulk([hit.posting_id for hit in result.hits])
-    # The id converter takes digits only, so the placeholder is a number no posting has.
-    url = _url_maker("web:posting", "987654321098765432", "_s_")
+    url = posting_url_maker()
     # A posting deleted since the index was written is skipped rather than shown broken.
     found = [
         _offer(postings[hit.posting_id], hit.distance_km, url)
@@ -466,7 +450,7 @@ class OccupationPlaceSitemap(_MarketSitemap):
     @functools.cached_property
     def path(self) -> Callable[..., str]:
         """Return the builder of page paths (a section lists ten thousand of them)."""
-        return _url_maker("web:occupation_place", "_k_", "_o_")
+        return url_maker("web:occupation_place", "_k_", "_o_")
 
 
 class OccupationSitemap(_MarketSitemap):

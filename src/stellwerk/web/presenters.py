@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from stellwerk.normalize.skills import SkillLexicon
@@ -25,11 +26,27 @@ OFFER_KINDS = {
 PERIODS = {"hour": "pro Stunde", "month": "im Monat", "year": "im Jahr"}
 
 
+def thousands(count: int) -> str:
+    """Format a whole number with German thousands separators: 187960 -> "187.960"."""
+    # What Django's intcomma filter gives in German, at a tenth of its cost: a results page shows dozens.
+    return f"{count:,}".replace(",", ".")
+
+
 def euro(cents: int) -> str:
     """Format cents as German euros: 330000 -> "3.300 €", 1850 -> "18,50 €"."""
     whole, rest = divmod(cents, 100)
-    text = f"{whole:,}".replace(",", ".")
+    text = thousands(whole)
     return f"{text},{rest:02d} €" if rest else f"{text} €"
+
+
+def kilometres(distance: float) -> str:
+    """Format a distance in km with at most one decimal, German style: 12.3 -> "12,3", 12.0 -> "12"."""
+    return f"{distance:.1f}".removesuffix(".0").replace(".", ",")
+
+
+def german_date(day: date) -> str:
+    """Format a date as Germans write it short: "3.11.2026"."""
+    return f"{day.day}.{day.month}.{day.year}"
 
 
 def salary_phrases(salary: dict[str, Any]) -> list[str]:

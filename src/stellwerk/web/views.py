@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,6 +29,8 @@ from stellwerk.postings.search import (
 from stellwerk.reference.gazetteer import AmbiguousPlace, UnknownPlace, default_gazetteer
 from stellwerk.reference.taxonomy import Taxonomy, default_taxonomy
 from stellwerk.search.interfaces import FacetValue, Remote, Sort
+from stellwerk.web.links import posting_url_maker
+from stellwerk.web.presenters import german_date, kilometres, thousands
 
 RADIUS_CHOICES = (5, 10, 15, 25, 50, 100, 200)
 SORT_CHOICES = (
@@ -129,13 +131,13 @@ def jobs(request: HttpRequest) -> HttpResponse:
 
 
 def _results_context(page: JobSearchPage, path: str) -> dict[str, Any]:
-    search, taxonomy = page.search, default_taxonomy()
+    search, taxonomy, posting_url = page.search, default_taxonomy(), posting_url_maker()
     kept = {k: v for k, v in search.to_params().items() if k not in ("was", "wo", "umkreis", "sort", "page")}
     return {
         "page": page,
         "hidden_filters": sorted(kept.items()),
         "sort_hidden": sorted((k, v) for k, v in search.to_params().items() if k not in ("sort", "page")),
-        "results": [_result(found, path, taxonomy) for found in page.results],
+        "results": [_result(found, posting_url, taxonomy) for found in page.results],
         "facet_groups": _facet_groups(page, path, taxonomy),
         "active_filters": _active_filters(search, path, taxonomy),
         "without_filters": _jobs_url(path, JobSearch(was=search.was, wo=search.wo, umkreis=search.umkreis)),
@@ -155,30 +157,21 @@ def _jobs_url(path: str, search: JobSearch) -> str:
     return f"{path}?{urlencode(search.to_params())}"
 
 
-def _result(found: FoundPosting, path: str, taxonomy: Taxonomy) -> dict[str, Any]:
+def _result(
+    found: FoundPosting, posting_url: Callable[[int, str], str], taxonomy: Taxonomy
+) -> dict[str, Any]:
     posting = found.posting
     remote = (posting.terms or {}).get("homeoffice") == "full"
     return {
         "found": found,
-        # Posting.get_absolute_url(), without a reverse() for each result (posting pages hang under /jobs).
-        "url": f"{path}/{posting.pk}-{posting.slug}",
+        "url": posting_url(posting.pk, posting.slug),
         "why": [explain(reason, taxonomy) for reason in found.reasons],
         "elsewhere": ("komplett remote" if remote else "bundesweit") if found.location_independent else None,
         # Formatted here: the template filters (localised) cost more than the rest of a result together.
-        "km": _kilometres(found.distance_km) if found.distance_km is not None else None,
+        "km": kilometres(found.distance_km) if found.distance_km is not None else None,
         "published": posting.published.isoformat() if posting.published else None,
-        "published_text": _german_date(posting.published) if posting.published else None,
+        "published_text": german_date(posting.published) if posting.published else None,
     }
-
-
-def _kilometres(distance: float) -> str:
-    """Return a distance in km with at most one decimal, German style: "12,3", "12"."""
-    return f"{distance:.1f}".removesuffix(".0").replace(".", ",")
-
-
-def _german_date(day: date) -> str:
-    """Return a date as Germans write it short: 3.11.2026."""
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 def _facet_groups(page: JobSearchPage, path: str, taxonomy: Taxonomy) -> list[dict[str, Any]]:
@@ -205,13 +198,7 @@ def _facet_link(
         # The count says how many such postings there are; the link leaves them out or brings them back.
         active = not current
         action = "einblenden" if active else "ausblenden"
-        return {
-            "label": f"{label} {action}",
-            "count": count,
-            "count_text": _thousands(count),
-            "active": active,
-            "url": _jobs_url(path, search.changed(**{parameter: active})),
-        }
+        return _link(search, path, f"{label} {action}", count, active, **{parameter: active})
     if name in _MULTI_VALUED:
         active = value in current
         chosen = current - {value} if active else current | {value}
@@ -227,12 +214,7 @@ def _link(
     search: JobSearch, path: str, label: str, count: int, active: bool, **change: object
 ) -> dict[str, Any]:
     url = _jobs_url(path, search.changed(**change))
-    return {"label": label, "count": count, "count_text": _thousands(count), "active": active, "url": url}
-
-
-def _thousands(count: int) -> str:
-    """Return a count with German thousands separators (187.960) as intcomma would, at a tenth of the cost."""
-    return f"{count:,}".replace(",", ".")
+    return {"label": label, "count": count, "count_text": thousands(count), "active": active, "url": url}
 
 
 def _active_filters(search: JobSearch, path: str, taxonomy: Taxonomy) -> list[dict[str, str]]:
